@@ -1,0 +1,54 @@
+# One entry point for people, CI and GitHub Actions. Prerequisites: Python 3.11+ and make
+# (plus Chromium for the browser tests, and Node.js for the workflow lint).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEV_ADDR ?= 127.0.0.1:8000
+
+# Material prints a notice about MkDocs 2.0 on every build. This site pins MkDocs 1.6.1 on
+# purpose (README, "Why MkDocs 1.6.1"), so the notice is noise in logs and is switched off.
+export NO_MKDOCS_2_WARNING := 1
+# Builds are reproducible: the same sources and SOURCE_DATE_EPOCH give the same bytes.
+export PYTHONHASHSEED := 0
+
+.PHONY: help serve build check test bench lock clean
+
+help:
+	@echo "make serve   run the site with live reload at http://$(DEV_ADDR)/"
+	@echo "make test    strict build, content checks and the whole test suite (browser included)"
+	@echo "make build   strict build into site/"
+	@echo "make check   content checks (bibliography, citations, chapter pages) without building"
+	@echo "make lock    regenerate requirements.lock from requirements.in"
+	@echo "make clean   remove site/ and caches (keeps .venv)"
+
+$(STAMP): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund; \
+	  else echo "npm not found: the workflow lint test will be skipped."; fi
+	@touch $@
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --strict --dev-addr $(DEV_ADDR)
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict --clean
+
+check: $(STAMP)
+	PYTHONPATH=scripts $(BIN)/python -m studyguide check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lock:
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --output-file requirements.lock requirements.in
+
+clean:
+	rm -rf site .pytest_cache

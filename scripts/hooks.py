@@ -1,0 +1,73 @@
+"""MkDocs adapters: each hook hands plain data to the studyguide package and returns.
+
+Event order matters around mkdocs-bibtex (priority 0): `before_bibtex` runs first on every page
+(checks, chapter-page rendering, masking code), `after_bibtex` runs after it has rewritten
+citations (cleans its output). Problems are logged as found and fail the build at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import CombinedEvent, event_priority
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from studyguide import citations, pages, render, sitecheck, site  # noqa: E402
+from studyguide.problems import Problem  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.studyguide")
+
+ROOT = Path(__file__).resolve().parent.parent
+_state: dict = {"problems": []}
+
+
+def _report(problems: list[Problem]) -> None:
+    for problem in problems:
+        log.error(str(problem))
+    _state["problems"].extend(problems)
+
+
+@event_priority(100)
+def on_config(config):
+    _state["problems"] = []
+    try:
+        _state["guide"] = guide = site.load(ROOT)
+    except site.GuideError as err:
+        raise PluginError(str(err)) from None
+    _report(guide.problems)
+    bibtex = config.plugins.get("bibtex")
+    if bibtex is not None:
+        bibtex.config.csl_file = str(render.csl_path("apa"))
+    return config
+
+
+@event_priority(100)
+def before_bibtex(markdown, page, config, files):
+    guide = _state["guide"]
+    path = Path(page.file.abs_src_path)
+    _report(citations.check(path.read_text(encoding="utf-8"), guide.bib.keys,
+                            f"docs/{page.file.src_uri}", root=ROOT))
+    markdown = guide.render_page(page.file.src_uri, markdown)
+    return citations.mask_code(markdown)
+
+
+@event_priority(-100)
+def after_bibtex(markdown, page, config, files):
+    return citations.unmask(render.clean_references(markdown))
+
+
+on_page_markdown = CombinedEvent(before_bibtex, after_bibtex)
+
+
+def on_post_page(output, page, config):
+    _report(sitecheck.leaked_syntax(output, f"docs/{page.file.src_uri}"))
+    return sitecheck.patch_theme_html(output)
+
+
+def on_post_build(config):
+    if _state["problems"]:
+        raise PluginError(f"{len(_state['problems'])} problem(s) found; see the errors above")

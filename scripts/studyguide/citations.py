@@ -1,0 +1,130 @@
+"""Citations in Markdown: find them, check their keys, and keep code out of the renderer's way.
+
+Syntax (pandoc style, as mkdocs-bibtex reads it): `[@key]`, `[@a; @b]`, `[see @key, p. 12]`.
+Bare `@key` is not a citation on this site. Code spans and fenced code blocks are never read as
+citations: `mask_code()` hides their `@` from the renderer and `unmask()` restores it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Problem
+
+# What mkdocs-bibtex treats as a citation block: any [...] on one line that holds an '@'.
+BLOCK_RE = re.compile(r"\[([^\[\]\n]*?@[^\[\]\n]*?)\]")
+# One ';'-separated part: optional prefix, @key, optional ', locator'.
+PART_RE = re.compile(r"^(?P<prefix>[^@;]*?)\s*@(?P<key>[^\s,;\]]+)(?:,\s*(?P<suffix>.+))?$")
+# mkdocs-bibtex ends a key at any character outside this set.
+RENDERABLE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
+CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+SNIPPET_RE = re.compile(r"""^\s*;?-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1""")
+MASK = "\ue000"  # private-use character that stands in for '@' inside code
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    line: int
+    text: str  # the whole bracketed block, for messages
+    prefix: str = ""
+    locator: str = ""
+
+
+def code_mask(markdown: str) -> list[bool]:
+    """For each line, True if it lies inside a fenced code block (fence lines included)."""
+    inside: list[bool] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        match = FENCE_RE.match(line)
+        if fence is None and match:
+            fence = match.group("fence")
+            inside.append(True)
+        elif fence is not None:
+            inside.append(True)
+            if match and match.group("fence")[0] == fence[0] and len(match.group("fence")) >= len(fence) \
+                    and not line.strip().strip(fence[0]):
+                fence = None
+        else:
+            inside.append(False)
+    return inside
+
+
+def _without_code_spans(line: str) -> str:
+    return CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def find(markdown: str) -> list[Citation]:
+    """Every citation outside code, with its 1-based line number."""
+    found: list[Citation] = []
+    for number, (line, in_code) in enumerate(zip(markdown.split("\n"), code_mask(markdown)), 1):
+        if in_code:
+            continue
+        for block in BLOCK_RE.finditer(_without_code_spans(line)):
+            for part in block.group(1).split(";"):
+                match = PART_RE.match(part.strip())
+                if match:
+                    found.append(Citation(match.group("key"), number, block.group(0),
+                                          match.group("prefix").strip(),
+                                          (match.group("suffix") or "").strip()))
+    return found
+
+
+def suggestions(key: str, known: list[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(key, known, n=n, cutoff=0.6)
+
+
+def check(markdown: str, known_keys, rel_path: str, root: Path | None = None) -> list[Problem]:
+    """Located problems with the citations of one page (and of the snippets it includes)."""
+    known = list(known_keys)
+    problems: list[Problem] = []
+    for cite in find(markdown):
+        if not RENDERABLE_KEY_RE.match(cite.key):
+            problems.append(Problem(rel_path, cite.line,
+                                    f"citation key '{cite.key}' in {cite.text} has characters the "
+                                    "renderer cannot read; keys are letters and digits only"))
+        elif cite.key not in known:
+            close = suggestions(cite.key, known)
+            hint = f"; did you mean {', '.join(repr(k) for k in close)}?" if close else \
+                "; add the work to bibliography.bib or correct the key"
+            problems.append(Problem(rel_path, cite.line, f"unknown citation key '{cite.key}'{hint}"))
+    if root is not None:
+        problems += snippet_problems(markdown, rel_path, root)
+    return problems
+
+
+def snippet_problems(markdown: str, rel_path: str, root: Path) -> list[Problem]:
+    """Citations inside included snippets are never rendered, so they are reported."""
+    problems = []
+    for number, (line, in_code) in enumerate(zip(markdown.split("\n"), code_mask(markdown)), 1):
+        match = None if in_code else SNIPPET_RE.match(line)
+        if not match:
+            continue
+        target = root / match.group("path")
+        if not target.is_file():
+            continue  # pymdownx.snippets (check_paths) reports missing files itself
+        for cite in find(target.read_text(encoding="utf-8")):
+            problems.append(Problem(rel_path, number,
+                                    f"citation {cite.text} comes from the included snippet "
+                                    f"'{match.group('path')}' (its line {cite.line}), where it "
+                                    "would not be rendered; cite in the page itself"))
+    return problems
+
+
+def mask_code(markdown: str) -> str:
+    """Hide '@' in code from the citation renderer (it rewrites raw Markdown, code included)."""
+    lines = markdown.split("\n")
+    for i, in_code in enumerate(code_mask(markdown)):
+        if in_code:
+            lines[i] = lines[i].replace("@", MASK)
+        else:
+            lines[i] = CODE_SPAN_RE.sub(lambda m: m.group(0).replace("@", MASK), lines[i])
+    return "\n".join(lines)
+
+
+def unmask(text: str) -> str:
+    return text.replace(MASK, "@")

@@ -1,0 +1,99 @@
+"""The whole guide as plain data: bibliography, the book's contents, glossary and chapter pages.
+
+`load(root)` reads and checks everything once; `Guide.render_page()` applies the page-level
+transformations (seminar questions, further reading, glossary usage) to a page's Markdown.
+Used by the MkDocs hooks and by `python -m studyguide check`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import bibliography, citations, pages, render
+from .problems import Problem
+
+CONTENTS_FILE = "docs/book/contents.yml"
+GLOSSARY_FILE = "docs/glossary.md"
+CHAPTERS_DIR = "docs/chapters"
+
+
+class GuideError(Exception):
+    """Input so broken that nothing else can be checked (message is located)."""
+
+
+@dataclass
+class Guide:
+    root: Path
+    bib: bibliography.Bibliography
+    contents: dict
+    glossary: dict[str, str]
+    chapters: dict[str, pages.Page]          # src_uri -> page
+    references: dict[str, str] = field(default_factory=dict)  # key -> APA HTML
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def glossary_usage(self):
+        return pages.glossary_usage(list(self.chapters.values()), self.contents["chapters"])
+
+    def render_page(self, src_uri: str, markdown: str) -> str:
+        page = self.chapters.get(src_uri)
+        if page is not None:
+            markdown = pages.render_questions(markdown)
+            markdown = pages.replace_further_reading(
+                markdown, page.meta.get("further_reading") or [], self.references)
+        if f"docs/{src_uri}" == GLOSSARY_FILE:
+            markdown = pages.add_glossary_usage(markdown, self.glossary_usage)
+        return markdown
+
+
+def load(root: Path) -> Guide:
+    root = Path(root)
+    bib = bibliography.load(root / "bibliography.bib", root=root)
+    if bib.problems:
+        raise GuideError("bibliography.bib has problems:\n" + "\n".join(map(str, bib.problems)))
+    try:
+        contents = yaml.safe_load((root / CONTENTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise GuideError(f"{CONTENTS_FILE}:1: cannot read the book's contents ({err})") from None
+
+    glossary = pages.glossary_terms(root / GLOSSARY_FILE)
+    problems: list[Problem] = []
+    chapters: dict[str, pages.Page] = {}
+    for path in sorted((root / CHAPTERS_DIR).glob("*.md")):
+        page, read_problems = pages.read_page(path, root)
+        problems += read_problems
+        if page is not None and page.is_chapter:
+            chapters[str(path.relative_to(root / "docs"))] = page
+            problems += pages.validate_chapter(page, contents["chapters"], set(glossary),
+                                               bib.keys)
+    guide = Guide(root, bib, contents, glossary, chapters, problems=problems)
+    guide.references = render.format_references(root / "bibliography.bib")
+    return guide
+
+
+def check(root: Path) -> list[Problem]:
+    """Everything `make check` reports: bibliography lint, chapter pages, citations, usage."""
+    root = Path(root)
+    bib = bibliography.load(root / "bibliography.bib", root=root)
+    if bib.problems:
+        return bib.problems
+    guide = load(root)
+    problems = list(guide.problems)
+    cited: set[str] = set()
+    for path in sorted((root / "docs").rglob("*.md")):
+        rel = str(path.relative_to(root))
+        text = path.read_text(encoding="utf-8")
+        problems += citations.check(text, bib.keys, rel, root=root)
+        cited.update(c.key for c in citations.find(text))
+    for page in guide.chapters.values():
+        cited.update(item.get("key") for item in page.meta.get("further_reading") or []
+                     if isinstance(item, dict))
+    for key, entry in bib.entries.items():
+        if key not in cited:
+            problems.append(Problem(str(bib.path.relative_to(root)), entry.line,
+                                    f"{key}: no page cites this work or lists it as further "
+                                    "reading; cite it or remove it"))
+    return problems
