@@ -52,7 +52,7 @@ def before_bibtex(markdown, page, config, files):
     _report(citations.check(path.read_text(encoding="utf-8"), guide.bib.keys,
                             f"docs/{page.file.src_uri}", root=ROOT))
     markdown = guide.render_page(page.file.src_uri, markdown)
-    return citations.mask_code(markdown)
+    return citations.mask_unknown(citations.mask_code(markdown), guide.bib.keys)
 
 
 @event_priority(-100)

@@ -6,27 +6,36 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import site
+from . import bibliography, site
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="studyguide")
-    parser.add_argument("command", choices=["check"])
-    parser.add_argument("--root", type=Path, default=ROOT, help="project folder")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="every content check (what `make check` runs)")
+    check.add_argument("--root", type=Path, default=ROOT, help="project folder")
+    lint = commands.add_parser("bib", help="lint one BibTeX file")
+    lint.add_argument("file", type=Path)
     args = parser.parse_args(argv)
-    try:
-        problems = site.check(args.root)
-    except site.GuideError as err:
-        print(err, file=sys.stderr)
-        return 1
+    if args.command == "bib":
+        if not args.file.is_file():
+            print(f"{args.file}: no such file", file=sys.stderr)
+            return 2
+        problems = bibliography.load(args.file).problems
+    else:
+        try:
+            problems = site.check(args.root)
+        except site.GuideError as err:
+            print(err, file=sys.stderr)
+            return 1
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s).", file=sys.stderr)
         return 1
-    print("All content checks passed.")
+    print("No problems found.")
     return 0
 
 

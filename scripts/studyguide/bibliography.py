@@ -22,7 +22,7 @@ KEY_RE = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]*$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/[^\s]+$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 YEAR_RE = re.compile(r"^\d{4}$")
-ENTRY_START_RE = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s]*)\s*,?", re.M)
+ENTRY_START_RE = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]*)\s*(,?)", re.M)
 FIRST_YEAR = 1500
 
 # Fields an entry of each type must have. A tuple means "one of these".
@@ -134,21 +134,21 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _entry_starts(text: str) -> list[tuple[int, str, str]]:
-    """(line, type, key) of every @-command, found by position so problems can be located."""
+def _entry_starts(text: str) -> list[tuple[int, str, str, bool]]:
+    """(line, type, key, comma after key?) of every @-command, found by position."""
     return [
-        (_line_of(text, m.start()), m.group(1).lower(), m.group(2))
+        (_line_of(text, m.start()), m.group(1).lower(), m.group(2), bool(m.group(3)))
         for m in ENTRY_START_RE.finditer(text)
         if m.start() == 0 or text[m.start() - 1] in "\n\r \t"
     ]
 
 
-def _brace_problems(text: str, starts: list[tuple[int, str, str]], rel: str) -> list[Problem]:
+def _brace_problems(text: str, starts: list[tuple[int, str, str, bool]], rel: str) -> list[Problem]:
     """Unbalanced braces, reported at the entry they belong to."""
     problems = []
     lines = text.splitlines()
     bounds = [s[0] for s in starts] + [len(lines) + 1]
-    for (line, kind, key), end in zip(starts, bounds[1:]):
+    for (line, kind, key, _), end in zip(starts, bounds[1:]):
         chunk = "\n".join(lines[line - 1 : end - 1])
         depth = 0
         for ch in chunk:
@@ -168,7 +168,7 @@ def _brace_problems(text: str, starts: list[tuple[int, str, str]], rel: str) -> 
 def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
     """Read and lint a .bib file. Problems never raise: they are all returned."""
     path = Path(path)
-    rel = str(path.relative_to(root)) if root else path.name
+    rel = str(path.relative_to(root)) if root else str(path)
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -185,9 +185,12 @@ def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
     # Keys: format and case-insensitive duplicates, in file order.
     lines_by_key: dict[str, int] = {}
     seen_lower: dict[str, int] = {}
-    for line, kind, key in starts:
+    for line, kind, key, comma in starts:
         if kind in {"string", "preamble", "comment"}:
             continue
+        if key and not comma:
+            problems.append(Problem(rel, line, f"{key}: parse error: no comma after the key; "
+                                    f"write @{kind}{{{key},"))
         if not key:
             problems.append(Problem(rel, line, f"@{kind}: entry has no key; add a key "
                                     "such as author2020word"))
@@ -266,7 +269,7 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
     else:
         for need in REQUIRED[entry.type]:
             if not present.intersection(need):
-                report(f"@{entry.type} needs a '{' or '.join(need)}' field")
+                report(f"@{entry.type} is missing a required field: {' or '.join(need)}")
 
     year = entry.raw.get("year")
     if year is not None:

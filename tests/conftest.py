@@ -1,0 +1,137 @@
+"""Shared fixtures: one strict build of the real site, served under a GitHub Pages sub-path,
+and a headless Chromium (the system's, driven by Playwright)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SUB_PATH = "/peer-support-in-prison/"
+TEST_SITE_URL = "https://example.org" + SUB_PATH
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def build_env(**extra) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=TEST_SITE_URL,
+               SOURCE_DATE_EPOCH="1764288000", PYTHONHASHSEED="0")
+    env.update(extra)
+    return env
+
+
+def mkdocs_build(site_dir: Path, config: Path = ROOT / "mkdocs.yml", **env) -> subprocess.CompletedProcess:
+    return subprocess.run(MKDOCS + ["build", "--strict", "--clean", "-f", str(config), "-d", str(site_dir)],
+                          cwd=config.parent, env=build_env(**env), capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    """The real site, built once with --strict."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = mkdocs_build(out)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return out
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def translate_path(self, path):
+        # Serve the site only under SUB_PATH, as GitHub Pages serves a project site.
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(SUB_PATH):
+            return str(Path(self.directory) / "__outside_sub_path__")
+        return super().translate_path("/" + path[len(SUB_PATH):])
+
+    def send_error(self, code, message=None, explain=None):
+        if code == 404:  # GitHub Pages answers unknown paths with the site's 404 page
+            page = Path(self.directory) / "404.html"
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir) -> str:
+    """http://127.0.0.1:PORT/peer-support-in-prison/ serving the built site."""
+    handler = functools.partial(_Handler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}"
+    server.shutdown()
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (apt-get install -y chromium)")
+        pytest.skip("Chromium not installed; browser tests skipped (they always run in CI)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+def built_pages(site_dir: Path) -> list[str]:
+    """Site-relative paths of every built HTML page that a reader can reach (404 included)."""
+    return sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*.html"))
+
+
+def page_url(base: str, rel: str) -> str:
+    return base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+
+
+def make_project(tmp_path: Path, pages: dict[str, str], bib: str | None = None) -> Path:
+    """A small copy of the project (same config, hooks and theme) with the given pages."""
+    import re
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "scripts", project / "scripts",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    (project / "docs" / "book").mkdir(parents=True)
+    shutil.copy(ROOT / "docs" / "book" / "contents.yml", project / "docs" / "book")
+    shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^nav:\n(?:[ -].*\n|\n)*", "", config, flags=re.M)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (project / "bibliography.bib").write_text(
+        bib if bib is not None else (ROOT / "bibliography.bib").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    for rel, text in pages.items():
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return project

@@ -1,0 +1,105 @@
+"""Citations: unknown keys fail with a located message and suggestions; code is left alone;
+snippet includes are reported; nothing raw reaches a built page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import make_project, mkdocs_build
+from studyguide import citations, sitecheck
+
+KEYS = ["perrin2014accumulating", "perrin2016movements", "becker1963outsiders"]
+
+
+def test_find_reads_pandoc_forms_with_lines():
+    text = "Intro.\n\nA claim [@perrin2014accumulating].\nTwo [@perrin2016movements; @becker1963outsiders] " \
+           "and [see @becker1963outsiders, p. 12]."
+    found = citations.find(text)
+    assert [(c.key, c.line) for c in found] == [
+        ("perrin2014accumulating", 3), ("perrin2016movements", 4),
+        ("becker1963outsiders", 4), ("becker1963outsiders", 4)]
+    assert found[-1].prefix == "see" and found[-1].locator == "p. 12"
+
+
+def test_unknown_key_is_located_with_suggestions():
+    problems = citations.check("Line one.\n\nAs shown [@perin2014accumulating].", KEYS,
+                               "docs/chapters/x.md")
+    assert [str(p) for p in problems] == [
+        "docs/chapters/x.md:3: unknown citation key 'perin2014accumulating'; did you mean "
+        "'perrin2014accumulating'?"]
+
+
+def test_keys_the_renderer_cannot_read_are_reported():
+    problems = citations.check("See [@becker.1963].", KEYS, "p.md")
+    assert "has characters the renderer cannot read" in str(problems[0])
+
+
+def test_code_spans_and_blocks_are_not_citations():
+    text = "Write `[@nokey]` to cite.\n\n```markdown\n[@alsonokey]\n```\n\n~~~\n[@third]\n~~~\n"
+    assert citations.find(text) == []
+    assert citations.check(text, KEYS, "p.md") == []
+    masked = citations.mask_code(text)
+    assert "[@" not in masked and citations.unmask(masked) == text
+
+
+def test_build_fails_on_unknown_key_with_location(tmp_path):
+    project = make_project(tmp_path, {"docs/index.md": "# Home\n\nText.\n\nA claim [@nosuchkey2020].\n"})
+    result = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert result.returncode != 0
+    assert "docs/index.md:5: unknown citation key 'nosuchkey2020'" in result.stderr
+    assert "Traceback" not in result.stderr
+    # and the unrendered citation is caught again in the built page
+    assert "docs/index.md:1: built page shows raw '[@'" in result.stderr
+
+
+def test_citation_syntax_in_code_survives_the_build(tmp_path):
+    page = "# Home\n\nCite with `[@perrin2014accumulating]`.\n\n```\n[@perrin2016movements]\n```\n"
+    project = make_project(tmp_path, {"docs/index.md": page})
+    result = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert result.returncode == 0, result.stderr
+    html = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<code>[@perrin2014accumulating]</code>" in html
+    assert "[@perrin2016movements]" in html
+    assert "Perrin &amp; Blagden" not in html  # nothing was rendered as a citation
+
+
+def test_citation_in_snippet_include_is_reported(tmp_path):
+    project = make_project(tmp_path, {
+        "docs/index.md": "# Home\n\nText.\n\n--8<-- \"includes/part.md\"\n",
+        "includes/part.md": "Included text [@perrin2014accumulating].\n",
+    })
+    result = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert result.returncode != 0
+    assert ("docs/index.md:5: citation [@perrin2014accumulating] comes from the included "
+            "snippet 'includes/part.md' (its line 1)") in result.stderr
+    assert "built page shows raw '[@'" in result.stderr  # it would have shipped raw
+
+
+def test_raw_source_syntax_in_built_html_is_found():
+    for token in ["[@key]", "[^note]", "{#anchor}", "\\bibliography", "{{ page.title }}",
+                  "{% if x %}"]:
+        html = f"<html><body><article><p>Text {token} text</p></article></body></html>"
+        problems = sitecheck.leaked_syntax(html, "docs/p.md")
+        assert problems and "built page shows raw" in str(problems[0]), token
+    clean = "<p>Text</p><pre><code>[@key] {{ x }}</code></pre><script>var a='{{'</script>"
+    assert sitecheck.leaked_syntax(clean, "docs/p.md") == []
+
+
+def test_rendered_citations_are_clean_apa(tmp_path):
+    page = ("# Home\n\nOne [@perrin2014accumulating]. Two [@perrin2016movements; "
+            "@becker1963outsiders]. Page [see @becker1963outsiders, p. 12].\n\n"
+            "## References\n\n\\bibliography\n")
+    project = make_project(tmp_path, {"docs/index.md": page})
+    result = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert result.returncode == 0, result.stderr
+    html = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "One (Perrin &amp; Blagden, 2014)<sup" in html
+    assert "Two (Becker, 1963; Perrin &amp; Blagden, 2016)<sup" in html
+    assert "Page (see Becker, 1963, p. 12)<sup" in html
+    assert ("Perrin, C., &amp; Blagden, N. (2014). Accumulating meaning, purpose and "
+            "opportunities to change") in html
+    assert "<em>Psychology, Crime &amp; Law</em>, <em>20</em>(9), 902–920." in html
+    assert "Becker, H. S. (1963). <em>Outsiders: Studies in the sociology of deviance</em>. " \
+           "The Free Press." in html
+    body = html.split('<article', 1)[1]
+    assert "\\" not in body and "--" not in body.replace("<!--", "").replace("-->", "")
