@@ -1,0 +1,120 @@
+"""In headless Chromium (the system's): accessibility (axe-core) on every page in both colour
+schemes at phone and desktop widths, no request to any other host, and the seminar questions'
+copy-link control."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import axe_playwright_python
+import pytest
+
+from conftest import built_pages, page_url
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def run_axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.fixture(scope="module")
+def pages_to_test(site_dir) -> list[str]:
+    return built_pages(site_dir)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_finds_no_violations_on_any_page(browser, base_url, pages_to_test, scheme, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    failures = {}
+    for rel in pages_to_test:
+        page.goto(page_url(base_url, rel))
+        palette = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert palette == ("slate" if scheme == "dark" else "default"), rel
+        violations = run_axe(page)
+        if violations:
+            failures[rel] = violations
+    context.close()
+    assert failures == {}, failures
+
+
+def test_search_dialog_open_has_no_violations(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url)
+    page.keyboard.press("/")
+    page.fill("input.md-search__input", "Listener")
+    page.wait_for_selector(".md-search-result__item", timeout=10000)
+    assert run_axe(page) == []
+    context.close()
+
+
+def test_no_page_requests_another_host(browser, base_url, pages_to_test):
+    context = browser.new_context()
+    page = context.new_page()
+    own = urlsplit(base_url).netloc
+    foreign: dict[str, list[str]] = {}
+    page.on("request", lambda request: foreign.setdefault(page.url, []).append(request.url)
+            if urlsplit(request.url).netloc not in (own, "") and
+            not request.url.startswith(("data:", "blob:")) else None)
+    for rel in pages_to_test:
+        page.goto(page_url(base_url, rel), wait_until="networkidle")
+    context.close()
+    assert foreign == {}
+
+
+def test_copy_link_button_copies_the_question_url(browser, base_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    url = base_url + "chapters/chapter-1/"
+    page.goto(url)
+    button = page.locator("#ch1-q3 ~ .question-copy")
+    assert button.get_attribute("aria-label") == "Copy link to question ch1-q3"
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('guide-status')?.textContent.includes('copied')")
+    assert page.evaluate("navigator.clipboard.readText()") == url + "#ch1-q3"
+    assert button.inner_text() == "Copied"
+    context.close()
+
+
+def test_question_anchor_scrolls_into_view(browser, base_url):
+    context = browser.new_context(viewport={"width": 375, "height": 700})
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-2/#ch2-q7")
+    top = page.evaluate("document.getElementById('ch2-q7').getBoundingClientRect().top")
+    assert 0 <= top < 700
+    context.close()
+
+
+def test_questions_keep_a_plain_permalink_without_javascript(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-1/")
+    link = page.locator("a.question-link[href='#ch1-q1']")
+    assert link.is_visible() and link.inner_text() == "ch1-q1"
+    assert page.locator(".question-copy").count() == 0
+    context.close()
+
+
+def test_skip_link_is_first_and_visible_on_focus(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-1/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "md-skip" in focused
+    assert page.evaluate("getComputedStyle(document.activeElement).opacity") == "1"
+    context.close()

