@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -45,6 +46,12 @@ def on_config(config):
     return config
 
 
+def on_files(files, config):
+    for path, text in _state["guide"].downloads().items():
+        files.append(File.generated(config, path, content=text))
+    return files
+
+
 @event_priority(100)
 def before_bibtex(markdown, page, config, files):
     guide = _state["guide"]
@@ -57,7 +64,9 @@ def before_bibtex(markdown, page, config, files):
 
 @event_priority(-100)
 def after_bibtex(markdown, page, config, files):
-    return citations.unmask(render.clean_references(markdown))
+    up = "../" * page.file.src_uri.count("/")
+    markdown = render.clean_references(markdown, lambda key: f"{up}bibliography.md#ref-{key}")
+    return citations.unmask(markdown)
 
 
 on_page_markdown = CombinedEvent(before_bibtex, after_bibtex)
@@ -66,6 +75,14 @@ on_page_markdown = CombinedEvent(before_bibtex, after_bibtex)
 def on_post_page(output, page, config):
     _report(sitecheck.leaked_syntax(output, f"docs/{page.file.src_uri}"))
     return sitecheck.patch_theme_html(output)
+
+
+def on_post_template(output_content, template_name, config):
+    """Static templates (the 404 page) get the same checks and fixes as pages."""
+    if template_name.endswith(".html"):
+        _report(sitecheck.leaked_syntax(output_content, template_name))
+        return sitecheck.patch_theme_html(output_content)
+    return output_content
 
 
 def on_post_build(config):

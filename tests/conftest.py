@@ -123,6 +123,7 @@ def make_project(tmp_path: Path, pages: dict[str, str], bib: str | None = None) 
     shutil.copytree(ROOT / "overrides", project / "overrides")
     (project / "docs" / "book").mkdir(parents=True)
     shutil.copy(ROOT / "docs" / "book" / "contents.yml", project / "docs" / "book")
+    shutil.copy(ROOT / "docs" / "bibliography.md", project / "docs")  # in-text citations link here
     shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^nav:\n(?:[ -].*\n|\n)*", "", config, flags=re.M)

@@ -57,7 +57,8 @@ def test_search_dialog_open_has_no_violations(browser, base_url):
     page.keyboard.press("/")
     page.fill("input.md-search__input", "Listener")
     page.wait_for_selector(".md-search-result__item", timeout=10000)
-    assert run_axe(page) == []
+    violations = run_axe(page)
+    assert violations == [], "\n".join(map(str, violations))
     context.close()
 
 
@@ -116,5 +117,6 @@ def test_skip_link_is_first_and_visible_on_focus(browser, base_url):
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.className")
     assert "md-skip" in focused
+    page.wait_for_timeout(500)  # the theme fades it in
     assert page.evaluate("getComputedStyle(document.activeElement).opacity") == "1"
     context.close()

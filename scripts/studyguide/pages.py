@@ -345,9 +345,10 @@ def further_reading_markdown(items: list[dict], references: dict[str, str]) -> s
     )
 
 
-def replace_further_reading(markdown: str, items: list[dict], references: dict[str, str]) -> str:
-    return re.sub(r"^<!-- further-reading[^>]*-->\s*$",
-                  lambda _: further_reading_markdown(items, references), markdown, flags=re.M)
+def replace_further_reading(markdown: str, items: list[dict], references: dict[str, str],
+                            footer: str = "") -> str:
+    text = further_reading_markdown(items, references) + (f"\n\n{footer}" if footer else "")
+    return re.sub(r"^<!-- further-reading[^>]*-->\s*$", lambda _: text, markdown, flags=re.M)
 
 
 def glossary_usage(chapters: list[Page], contents: list[dict]) -> dict[str, list[tuple[str, str]]]:

@@ -39,10 +39,21 @@ def clean_reference(text: str) -> str:
     return text
 
 
-def clean_references(markdown: str) -> str:
-    """mkdocs-bibtex's output on a page: in-text citations and the reference list."""
+def clean_references(markdown: str, entry_link=None) -> str:
+    """mkdocs-bibtex's output on a page: in-text citations and the reference list.
+
+    `entry_link(key)`, if given, returns the Markdown link target of the work's bibliography
+    entry; each reference then ends with a link to it.
+    """
+    def reference(m: re.Match) -> str:
+        text = clean_reference(m.group(2))
+        if entry_link:
+            key = m.group(1)[2:].split("]", 1)[0]
+            text += f" [In the bibliography]({entry_link(key)})"
+        return m.group(1) + text
+
     markdown = _MD_SPAN_RE.sub(r"\1", markdown)
-    markdown = REFERENCE_RE.sub(lambda m: m.group(1) + clean_reference(m.group(2)), markdown)
+    markdown = REFERENCE_RE.sub(reference, markdown)
     return tidy_text(markdown)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from . import bibliography, citations, pages, render
+from . import bibliography, bibpage, citations, pages, render
 from .problems import Problem
 
 CONTENTS_FILE = "docs/book/contents.yml"
@@ -32,6 +32,7 @@ class Guide:
     glossary: dict[str, str]
     chapters: dict[str, pages.Page]          # src_uri -> page
     references: dict[str, str] = field(default_factory=dict)  # key -> APA HTML
+    uses: dict[str, list[bibpage.Use]] = field(default_factory=dict)  # key -> where it is used
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -41,14 +42,29 @@ class Guide:
     def render_page(self, src_uri: str, markdown: str) -> str:
         page = self.chapters.get(src_uri)
         if page is not None:
+            record = pages.expected_titles(self.contents["chapters"]).get(str(page.meta["chapter"]))
             markdown = pages.render_questions(markdown)
             markdown = pages.replace_further_reading(
-                markdown, page.meta.get("further_reading") or [], self.references)
+                markdown, page.meta.get("further_reading") or [], self.references,
+                bibpage.reading_list_markdown(src_uri, record) if record else "")
         if f"docs/{src_uri}" == GLOSSARY_FILE:
             markdown = pages.add_glossary_usage(markdown, self.glossary_usage)
+        if src_uri == "bibliography.md":
+            markdown = bibpage.render(markdown, self.bib, self.references, self.uses)
+            markdown = markdown.replace(
+                "<!-- bibliography-options -->",
+                bibpage.options_script(self.bib, self.uses, self.contents))
         if citations.find(markdown) and "\\bibliography" not in markdown:
             markdown = markdown.rstrip() + "\n\n## References\n\n\\bibliography\n"
         return markdown
+
+    def downloads(self) -> dict[str, str]:
+        """Site path -> text of every reading-list file (BibTeX and RIS)."""
+        lists = bibpage.reading_lists(self.bib, self.uses, self.contents)
+        return {f"{bibpage.DOWNLOADS}/{stem}{suffix}": writer(entries)
+                for stem, entries in lists.items()
+                for suffix, writer in ((".bib", bibpage.exports.to_bibtex),
+                                       (".ris", bibpage.exports.to_ris))}
 
 
 def load(root: Path) -> Guide:
@@ -73,6 +89,7 @@ def load(root: Path) -> Guide:
                                                bib.keys)
     guide = Guide(root, bib, contents, glossary, chapters, problems=problems)
     guide.references = render.format_references(root / "bibliography.bib")
+    guide.uses = bibpage.usage(root / "docs", contents)
     return guide
 
 

@@ -1,0 +1,123 @@
+/* The bibliography page: filter as you type, by chapter, theme, type and year; a live count
+   for screen readers; the selection kept in the address (?text=hope&chapter=3) so it can be
+   shared; a "Copy BibTeX" button per entry. Without JavaScript the full list shows. */
+(function () {
+  "use strict";
+
+  var FIELDS = ["text", "chapter", "theme", "type", "from", "to"];
+
+  function init() {
+    var form = document.getElementById("bib-filter");
+    var list = document.getElementById("bib-list");
+    if (!form || !list || form.dataset.ready) return;
+    form.dataset.ready = "1";
+    var options = JSON.parse(document.getElementById("bib-options").textContent);
+    var entries = Array.prototype.slice.call(list.querySelectorAll("li.bib-entry"));
+    var count = document.getElementById("bib-count");
+    var share = document.getElementById("bib-share");
+    var texts = entries.map(function (li) { return normalise(li.textContent); });
+
+    fill(form.elements.chapter, options.chapters);
+    fill(form.elements.theme, options.themes.map(function (t) {
+      return { value: t, label: t.replace(/-/g, " ") };
+    }));
+    fill(form.elements.type, options.kinds);
+    if (options.years.length) {
+      form.elements.from.placeholder = options.years[0];
+      form.elements.to.placeholder = options.years[1];
+    }
+    read(form);
+    form.hidden = false;
+
+    var timer;
+    function update(announce) {
+      var state = values(form);
+      var words = normalise(state.text).split(/\s+/).filter(Boolean);
+      var from = parseInt(state.from, 10), to = parseInt(state.to, 10);
+      var shown = 0;
+      entries.forEach(function (li, i) {
+        var year = parseInt(li.dataset.year, 10);
+        var ok = words.every(function (w) { return texts[i].indexOf(w) >= 0; }) &&
+          (!state.chapter || (" " + li.dataset.chapters + " ").indexOf(" " + state.chapter + " ") >= 0) &&
+          (!state.theme || (" " + li.dataset.themes + " ").indexOf(" " + state.theme + " ") >= 0) &&
+          (!state.type || li.dataset.kind === state.type) &&
+          (isNaN(from) || year >= from) && (isNaN(to) || year <= to);
+        li.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      var query = new URLSearchParams();
+      FIELDS.forEach(function (name) { if (state[name]) query.set(name, state[name]); });
+      var search = query.toString() ? "?" + query.toString() : "";
+      history.replaceState(null, "", location.pathname + search + location.hash);
+      share.href = location.pathname + search;
+      var message = shown + " of " + entries.length + " works";
+      clearTimeout(timer);
+      if (announce) {
+        timer = setTimeout(function () { count.textContent = message; }, 400);
+      } else {
+        count.textContent = message;
+      }
+    }
+
+    form.addEventListener("input", function () { update(true); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); update(true); });
+    form.addEventListener("reset", function () { setTimeout(function () { update(true); }, 0); });
+    update(false);
+    addCopyButtons(entries);
+  }
+
+  function normalise(text) {
+    return (text || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  function fill(select, items) {
+    items.forEach(function (item) {
+      var option = document.createElement("option");
+      option.value = item.value;
+      option.textContent = item.label;
+      select.appendChild(option);
+    });
+  }
+
+  function values(form) {
+    var state = {};
+    FIELDS.forEach(function (name) { state[name] = (form.elements[name].value || "").trim(); });
+    return state;
+  }
+
+  function read(form) {
+    var params = new URLSearchParams(location.search);
+    FIELDS.forEach(function (name) {
+      if (params.has(name)) form.elements[name].value = params.get(name);
+    });
+  }
+
+  function addCopyButtons(entries) {
+    entries.forEach(function (li) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "bib-copy";
+      button.textContent = "Copy BibTeX";
+      button.setAttribute("aria-label", "Copy BibTeX for " + li.id.replace(/^ref-/, ""));
+      button.addEventListener("click", function () {
+        var done = function () {
+          button.textContent = "Copied";
+          document.getElementById("bib-count").textContent = "BibTeX copied.";
+          setTimeout(function () { button.textContent = "Copy BibTeX"; }, 2000);
+        };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(li.dataset.bibtex).then(done);
+        }
+      });
+      li.querySelector(".bib-meta").appendChild(button);
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

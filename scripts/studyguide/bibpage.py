@@ -1,0 +1,211 @@
+"""The bibliography page and the reading-list downloads, generated from the same records.
+
+`usage()` finds where each work is used (cited or listed as further reading) across the pages;
+`page_markdown()` writes the list that replaces `<!-- bibliography-list -->` on
+docs/bibliography.md. Every entry's anchor is `ref-<key>`: a published, permanent address.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import citations, exports, pages
+from .bibliography import Bibliography, Entry
+
+MARKER = "<!-- bibliography-list -->"
+DOWNLOADS = "downloads"
+KIND_LABELS = {"article": "Journal article", "book": "Book", "chapter": "Book chapter",
+               "report": "Report", "thesis": "Thesis", "other": "Other"}
+
+
+@dataclass(frozen=True)
+class Use:
+    """One place a work is used: a page (and anchor) with a human label and a chapter id."""
+
+    label: str
+    src: str            # docs-relative path of the page, e.g. chapters/chapter-1.md
+    anchor: str = ""
+    chapter: str = ""   # intro, 1..6, concl for chapter pages; "" elsewhere
+
+    @property
+    def target(self) -> str:
+        return self.src + (f"#{self.anchor}" if self.anchor else "")
+
+
+def anchor(key: str) -> str:
+    return f"ref-{key}"
+
+
+def chapter_slug(chapter) -> str:
+    return {"introduction": "intro", "conclusion": "concl"}.get(str(chapter), str(chapter))
+
+
+def usage(docs: Path, contents: dict) -> dict[str, list[Use]]:
+    """Bibliography key -> the places that cite it or list it as further reading, in book order."""
+    records = {c["page"]: c for c in contents["chapters"]}
+    found: dict[str, list[Use]] = {}
+
+    def add(key: str, use: Use) -> None:
+        uses = found.setdefault(key, [])
+        if use not in uses:
+            uses.append(use)
+
+    order = [c["page"] for c in contents["chapters"]]
+    paths = sorted(docs.rglob("*.md"), key=lambda p: (
+        order.index(str(p.relative_to(docs))) if str(p.relative_to(docs)) in order else 99,
+        str(p)))
+    for path in paths:
+        src = str(path.relative_to(docs))
+        if src == "bibliography.md":
+            continue
+        page, _ = pages.read_page(path, docs.parent)
+        if page is None:
+            continue
+        record = records.get(src)
+        if record:
+            use = Use(record["label"], src, chapter=chapter_slug(record["chapter"]))
+            for item in page.meta.get("further_reading") or []:
+                if isinstance(item, dict) and item.get("key"):
+                    add(item["key"], use)
+        term = None
+        for line_number, line in enumerate(page.body.split("\n"), 1):
+            match = pages.GLOSSARY_TERM_RE.match(line)
+            if match:
+                term = match
+            for cite in citations.find(line):
+                if record:
+                    add(cite.key, use)
+                elif src == "glossary.md" and term:
+                    add(cite.key, Use(f"Glossary: {term.group('term')}", src, term.group("id")))
+                else:
+                    add(cite.key, Use(page.meta.get("title") or src, src))
+    return found
+
+
+def _link(use: Use) -> str:
+    return f"[{use.label}]({use.target})"
+
+
+def entry_markdown(entry: Entry, reference_html: str, uses: list[Use]) -> str:
+    chapters = sorted({u.chapter for u in uses if u.chapter}, key=_chapter_order)
+    attrs = {
+        "id": anchor(entry.key),
+        "class": "bib-entry",
+        "data-kind": entry.kind,
+        "data-year": entry.year,
+        "data-themes": " ".join(entry.keywords),
+        "data-chapters": " ".join(chapters),
+        "data-bibtex": exports.to_bibtex([entry]).strip(),
+    }
+    opening = "<li " + " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items()) \
+        + ' markdown="1">'
+    themes = ", ".join(t.replace("-", " ") for t in entry.keywords)
+    meta = [f"*{KIND_LABELS[entry.kind]}*"]
+    if themes:
+        meta.append(f"Themes: {themes}")
+    if uses:
+        meta.append("Used in: " + ", ".join(_link(u) for u in uses))
+    return "\n".join([
+        opening,
+        f'<div class="bib-ref" markdown="0">{reference_html} {exports.coins_span(entry)}</div>',
+        "",
+        '<p class="bib-meta" markdown="1">' + " · ".join(meta) + "</p>",
+        "</li>",
+    ])
+
+
+def _chapter_order(slug: str) -> int:
+    return {"intro": 0, "concl": 99}.get(slug, int(slug) if slug.isdigit() else 50)
+
+
+def page_markdown(bib: Bibliography, references: dict[str, str],
+                  uses: dict[str, list[Use]]) -> str:
+    """The whole list, in APA order (the order pandoc's citeproc gives)."""
+    keys = [k for k in references if k in bib.entries]
+    keys += sorted(k for k in bib.entries if k not in references)
+    items = [entry_markdown(bib.entries[k], references.get(k, html.escape(k)), uses.get(k, []))
+             for k in keys]
+    return ('<ol class="bib-list" id="bib-list" markdown="1">\n' + "\n\n".join(items)
+            + "\n</ol>")
+
+
+def render(markdown: str, bib: Bibliography, references: dict[str, str],
+           uses: dict[str, list[Use]]) -> str:
+    return markdown.replace(MARKER, page_markdown(bib, references, uses))
+
+
+# --- Reading lists as files ---------------------------------------------------------------------
+
+def reading_lists(bib: Bibliography, uses: dict[str, list[Use]], contents: dict) -> dict[str, list[Entry]]:
+    """File stem -> entries: the whole bibliography and one list per chapter page."""
+    lists = {"bibliography": list(bib.entries.values())}
+    for record in contents["chapters"]:
+        slug = chapter_slug(record["chapter"])
+        stem = Path(record["page"]).stem
+        chosen = [bib.entries[k] for k, places in uses.items()
+                  if k in bib.entries and any(u.chapter == slug for u in places)]
+        if chosen:
+            lists[stem] = sorted(chosen, key=lambda e: e.key)
+    return lists
+
+
+def write_downloads(site_dir: Path, lists: dict[str, list[Entry]]) -> list[Path]:
+    folder = Path(site_dir) / DOWNLOADS
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, entries in lists.items():
+        for suffix, text in ((".bib", exports.to_bibtex(entries)), (".ris", exports.to_ris(entries))):
+            path = folder / f"{stem}{suffix}"
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def filter_options(bib: Bibliography, uses: dict[str, list[Use]], contents: dict) -> str:
+    """JSON for the page's filters: chapters, themes and kinds that occur, and the year range."""
+    chapters = [{"value": chapter_slug(c["chapter"]), "label": c["label"]}
+                for c in contents["chapters"]]
+    themes = sorted({t for e in bib.entries.values() for t in e.keywords})
+    kinds = [k for k in KIND_LABELS if any(e.kind == k for e in bib.entries.values())]
+    years = sorted(int(e.year) for e in bib.entries.values() if re.fullmatch(r"\d{4}", e.year))
+    return json.dumps({
+        "chapters": chapters,
+        "themes": themes,
+        "kinds": [{"value": k, "label": KIND_LABELS[k]} for k in kinds],
+        "years": [years[0], years[-1]] if years else [],
+    })
+
+
+def options_script(bib: Bibliography, uses: dict[str, list[Use]], contents: dict) -> str:
+    data = filter_options(bib, uses, contents).replace("</", "<\\/")
+    return f'<script type="application/json" id="bib-options">{data}</script>'
+
+
+def page_url(src: str) -> str:
+    """The site-relative URL of a page with directory URLs: chapters/chapter-1.md -> chapters/chapter-1/."""
+    stem = src[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(from_src: str, to_src: str) -> str:
+    import posixpath
+
+    start = page_url(from_src) or "."
+    target = page_url(to_src) or "./"
+    return posixpath.relpath(target, start) + "/"
+
+
+def reading_list_markdown(src: str, record: dict) -> str:
+    """Under a chapter's further reading: the list as files, and as a filtered bibliography."""
+    stem = Path(record["page"]).stem
+    up = "../" * src.count("/")
+    filtered = relative_url(src, "bibliography.md") + f"?chapter={chapter_slug(record['chapter'])}"
+    return (f"**This chapter's reading list:** [BibTeX]({up}downloads/{stem}.bib) · "
+            f"[RIS]({up}downloads/{stem}.ris) · "
+            f'<a href="{filtered}">every work this page uses, in the bibliography</a>')
