@@ -120,3 +120,27 @@ def test_skip_link_is_first_and_visible_on_focus(browser, base_url):
     page.wait_for_timeout(500)  # the theme fades it in
     assert page.evaluate("getComputedStyle(document.activeElement).opacity") == "1"
     context.close()
+
+
+def _tooltip_after_focus(page, selector: str) -> str:
+    page.locator(selector).first.focus()
+    page.wait_for_selector(".md-tooltip2--active", timeout=5000)
+    return page.locator(".md-tooltip2--active").first.inner_text()
+
+
+def test_citation_preview_shows_on_keyboard_focus(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-3/")
+    text = _tooltip_after_focus(page, 'a.footnote-ref[href="#fn:perrin2014accumulating"]')
+    assert text.startswith("Perrin, C., & Blagden, N. (2014). Accumulating meaning")
+    context.close()
+
+
+def test_glossary_term_definition_shows_on_keyboard_focus(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-1/")
+    text = _tooltip_after_focus(page, 'a[href="../../glossary/#helper-therapy-principle"]')
+    assert "helps" in text or "help" in text
+    context.close()

@@ -153,3 +153,32 @@ def test_further_reading_is_generated_from_front_matter(site_dir):
     assert section.count('class="reading-ref"') == len(meta["further_reading"])
     first = meta["further_reading"][0]
     assert first["why"].replace("'", "&#x27;")[:40] in section or first["why"][:40] in section
+
+
+def test_glossary_links_carry_their_definition(site_dir):
+    definitions = pages.glossary_definitions(ROOT / "docs/glossary.md")
+    assert set(definitions) == GLOSSARY
+    assert all(d.endswith((".", "?", "!")) and "[@" not in d for d in definitions.values())
+    html = (site_dir / "chapters/chapter-1/index.html").read_text(encoding="utf-8")
+    title = definitions["helper-therapy-principle"].replace("'", "&#x27;")
+    assert f'href="../../glossary/#helper-therapy-principle" title="{title}"' in html or \
+        f'href="../../glossary/#helper-therapy-principle" title="{definitions["helper-therapy-principle"]}"' in html
+
+
+def test_reading_map_links_every_chapter_and_recurring_concept(site_dir):
+    html = (site_dir / "chapters/index.html").read_text(encoding="utf-8")
+    assert "<!-- reading-map -->" not in html
+    table = html.split('id="reading-map"', 1)[1].split("</table>", 1)[0]
+    guide = site.load(ROOT)
+    counts: dict[str, int] = {}
+    for page in guide.chapters.values():
+        for concept in page.meta["key_concepts"]:
+            counts[concept] = counts.get(concept, 0) + 1
+    recurring = {c for c, n in counts.items() if n >= 2}
+    assert recurring
+    for concept in recurring:
+        assert f'href="../glossary/#{concept}"' in table, concept
+    section = html.split('id="reading-map"', 1)[1].split('<h2', 1)[0]
+    for record in guide.contents["chapters"]:
+        name = Path(record["page"]).stem
+        assert f'href="{name}/"' in section, name

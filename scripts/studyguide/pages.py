@@ -386,3 +386,64 @@ def add_glossary_usage(markdown: str, usage: dict[str, list[tuple[str, str]]],
         out.append(line)
     close()
     return "\n".join(out)
+
+
+# --- Glossary definitions as tooltips, and the reading map ---------------------------------------
+
+_GLOSSARY_LINK_RE = re.compile(r"\]\((?P<path>(?:\.\./)*glossary\.md)#(?P<id>[a-z0-9-]+)\)")
+_MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def glossary_definitions(path: Path) -> dict[str, str]:
+    """Glossary id -> the first sentence of its definition, as plain text."""
+    if not path.is_file():
+        return {}
+    definitions: dict[str, str] = {}
+    current: str | None = None
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        match = GLOSSARY_TERM_RE.match(line)
+        if match:
+            current = match.group("id")
+        elif current and line.strip() and not line.startswith(("#", "!!!", "???", "    ")):
+            text = re.sub(r"\s*" + CITATION_RE.pattern, "", line)
+            text = _MD_LINK_RE.sub(r"\1", text).replace("*", "").replace("_", "")
+            text = " ".join(text.split())
+            first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[0]
+            definitions[current] = first.replace('"', "\u201d")
+            current = None
+    return definitions
+
+
+def add_glossary_titles(markdown: str, definitions: dict[str, str]) -> str:
+    """Links to glossary terms carry the definition as a title, which the theme shows as a
+    tooltip on hover and keyboard focus."""
+    def titled(match: re.Match) -> str:
+        definition = definitions.get(match.group("id"))
+        if not definition:
+            return match.group(0)
+        return f']({match.group("path")}#{match.group("id")} "{definition}")'
+
+    return _GLOSSARY_LINK_RE.sub(titled, markdown)
+
+
+def reading_map_markdown(chapters: list[Page], contents: list[dict],
+                         terms: dict[str, str]) -> str:
+    """A table of the key concepts that recur across chapter pages, with links to each page."""
+    records = expected_titles(contents)
+    order = {str(item["chapter"]): n for n, item in enumerate(contents)}
+    where: dict[str, list[tuple[int, str, str]]] = {}
+    for page in chapters:
+        record = records.get(str(page.meta.get("chapter")))
+        if not record:
+            continue
+        for concept in page.meta.get("key_concepts") or []:
+            where.setdefault(concept, []).append(
+                (order[str(record["chapter"])], record["label"], Path(record["page"]).name))
+    rows = sorted(where.items(), key=lambda item: (-len(item[1]), terms.get(item[0], item[0])))
+    lines = ["| Key concept | Where it is a key concept |", "|---|---|"]
+    for concept, places in rows:
+        if len(places) < 2:
+            continue
+        links = ", ".join(f"[{label}]({name})" for _, label, name in sorted(places))
+        lines.append(f"| [{terms.get(concept, concept)}](../glossary.md#{concept}) | {links} |")
+    return "\n".join(lines)

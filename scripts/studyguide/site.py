@@ -33,6 +33,7 @@ class Guide:
     chapters: dict[str, pages.Page]          # src_uri -> page
     references: dict[str, str] = field(default_factory=dict)  # key -> APA HTML
     uses: dict[str, list[bibpage.Use]] = field(default_factory=dict)  # key -> where it is used
+    definitions: dict[str, str] = field(default_factory=dict)  # glossary id -> first sentence
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -49,6 +50,11 @@ class Guide:
                 bibpage.reading_list_markdown(src_uri, record) if record else "")
         if f"docs/{src_uri}" == GLOSSARY_FILE:
             markdown = pages.add_glossary_usage(markdown, self.glossary_usage)
+        if src_uri == "chapters/index.md":
+            markdown = markdown.replace("<!-- reading-map -->", pages.reading_map_markdown(
+                list(self.chapters.values()), self.contents["chapters"], self.glossary))
+        if f"docs/{src_uri}" != GLOSSARY_FILE:
+            markdown = pages.add_glossary_titles(markdown, self.definitions)
         if src_uri == "bibliography.md":
             markdown = bibpage.render(markdown, self.bib, self.references, self.uses)
             markdown = markdown.replace(
@@ -90,6 +96,7 @@ def load(root: Path) -> Guide:
     guide = Guide(root, bib, contents, glossary, chapters, problems=problems)
     guide.references = render.format_references(root / "bibliography.bib")
     guide.uses = bibpage.usage(root / "docs", contents)
+    guide.definitions = pages.glossary_definitions(root / GLOSSARY_FILE)
     return guide
 
 
