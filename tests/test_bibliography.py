@@ -100,3 +100,24 @@ def test_real_entries_render_exactly_in_apa():
                             'https://doi.org/10.1186/s12889-015-1584-x</a>')
     aresti = refs["aresti2010doing"]
     assert "<em>Psychology, Crime &amp; Law</em>, <em>16</em>(3), 169–190." in aresti
+
+
+def test_an_entry_no_page_uses_is_reported(tmp_path):
+    import shutil
+
+    from studyguide import site
+
+    project = tmp_path / "p"
+    shutil.copytree(ROOT / "docs", project / "docs")
+    extra = ("\n@book{unused2001work,\n  author = {Nobody, Ann},\n  title = {Never cited},\n"
+             "  publisher = {Press},\n  year = {2001},\n  keywords = {policy}\n}\n")
+    text = (ROOT / "bibliography.bib").read_text(encoding="utf-8") + extra
+    (project / "bibliography.bib").write_text(text, encoding="utf-8")
+    line = text.count("\n", 0, text.index("@book{unused2001work")) + 1
+    problems = [str(p) for p in site.check(project)]
+    assert problems == [f"bibliography.bib:{line}: unused2001work: no page cites this work or "
+                        "lists it as further reading; cite it or remove it"]
+    result = subprocess.run([sys.executable, "-m", "studyguide", "check", "--root", str(project)],
+                            env={"PYTHONPATH": str(ROOT / "scripts"), "PATH": "/usr/bin:/bin"},
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "unused2001work" in result.stderr

@@ -140,3 +140,24 @@ def test_actionlint_runner_reports_a_broken_workflow(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert f"{bad}:6:" in result.stdout
+
+
+def test_search_index_finds_bibliography_entries(site_dir):
+    import json
+
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("bibliography/"))
+    assert "Accumulating meaning, purpose and opportunities to change" in texts
+
+
+def test_lock_pins_everything_and_never_pulls_in_properdocs_or_mkdocs_2():
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pins = re.findall(r"^([a-z0-9._-]+)==([^\s\\]+)", lock, re.M)
+    names = {name for name, _ in pins}
+    assert ("mkdocs", "1.6.1") in pins and ("mkdocs-bibtex", "4.4.0") in pins
+    assert any(name == "mkdocs-material" and version.startswith("9.8.") for name, version in pins)
+    assert "properdocs" not in names
+    assert lock.count("--hash=sha256:") >= len(pins)
+    for line in lock.splitlines():
+        if re.match(r"^[a-z0-9]", line):
+            assert "==" in line, f"unpinned: {line}"

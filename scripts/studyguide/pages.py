@@ -335,11 +335,14 @@ def _permalink(qid: str) -> str:
             f'title="Permanent link to question {qid}">{qid}</a>')
 
 
-def further_reading_markdown(items: list[dict], references: dict[str, str]) -> str:
-    """The Further reading list: each work's full reference (HTML) and why to read it."""
+def further_reading_markdown(items: list[dict], references: dict[str, str],
+                             bibliography_md: str = "../bibliography.md") -> str:
+    """The Further reading list: each work's full reference (HTML), why to read it, and a link
+    to its entry in the bibliography."""
     return "\n".join(
         f'- <span class="reading-ref">{references.get(item["key"], item["key"])}</span><br>\n'
-        f'  <span class="reading-why">{item["why"].strip()}</span>'
+        f'  <span class="reading-why">{item["why"].strip()}</span>\n'
+        f'  [In the bibliography]({bibliography_md}#ref-{item["key"]})'
         for item in items
         if isinstance(item, dict) and item.get("key") and item.get("why")
     )
@@ -428,7 +431,7 @@ def add_glossary_titles(markdown: str, definitions: dict[str, str]) -> str:
 
 def reading_map_markdown(chapters: list[Page], contents: list[dict],
                          terms: dict[str, str]) -> str:
-    """A table of the key concepts that recur across chapter pages, with links to each page."""
+    """A table of every key concept, most widely shared first, with links to the pages using it."""
     records = expected_titles(contents)
     order = {str(item["chapter"]): n for n, item in enumerate(contents)}
     where: dict[str, list[tuple[int, str, str]]] = {}
@@ -442,8 +445,6 @@ def reading_map_markdown(chapters: list[Page], contents: list[dict],
     rows = sorted(where.items(), key=lambda item: (-len(item[1]), terms.get(item[0], item[0])))
     lines = ["| Key concept | Where it is a key concept |", "|---|---|"]
     for concept, places in rows:
-        if len(places) < 2:
-            continue
         links = ", ".join(f"[{label}]({name})" for _, label, name in sorted(places))
         lines.append(f"| [{terms.get(concept, concept)}](../glossary.md#{concept}) | {links} |")
     return "\n".join(lines)
