@@ -17,7 +17,7 @@ from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from studyguide import citations, pages, render, sitecheck, site  # noqa: E402
+from studyguide import citations, render, sitecheck, site  # noqa: E402
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -70,6 +70,14 @@ def after_bibtex(markdown, page, config, files):
 
 
 on_page_markdown = CombinedEvent(before_bibtex, after_bibtex)
+
+
+def on_page_context(context, page, config, nav):
+    jsonld = _state["guide"].jsonld(page.file.src_uri, page.canonical_url, config["site_name"],
+                                    config["site_url"])
+    if jsonld:
+        page.meta["jsonld"] = jsonld
+    return context
 
 
 def on_post_page(output, page, config):

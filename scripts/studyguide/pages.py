@@ -448,3 +448,31 @@ def reading_map_markdown(chapters: list[Page], contents: list[dict],
         links = ", ".join(f"[{label}]({name})" for _, label, name in sorted(places))
         lines.append(f"| [{terms.get(concept, concept)}](../glossary.md#{concept}) | {links} |")
     return "\n".join(lines)
+
+
+@dataclass
+class SelfCheck:
+    question: str
+    answer: str
+
+
+def self_checks(page: Page) -> list[SelfCheck]:
+    """The 'Check your understanding' items: question (without its number) and answer text."""
+    found = []
+    for title, _, text in sections(page):
+        if title != "Check your understanding":
+            continue
+        for item in re.split(r"^(?=\?\?\?)", text, flags=re.M)[1:]:
+            head = SELF_CHECK_RE.match(item)
+            answer = re.search(r"\*\*Answer:\*\*\s*(.+?)(?:\n\s*\n|$)", item, re.S)
+            if head and answer:
+                question = re.sub(r"^\d+\.\s*", "", head.group("title"))
+                found.append(SelfCheck(question, plain_text(answer.group(1))))
+    return found
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown inline text as plain text (citations, links and emphasis removed)."""
+    text = re.sub(r"\s*" + CITATION_RE.pattern, "", markdown)
+    text = _MD_LINK_RE.sub(r"\1", text).replace("**", "").replace("*", "")
+    return " ".join(text.split())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from . import bibliography, bibpage, citations, pages, render
+from . import bibliography, bibpage, citations, metadata, pages, render
 from .problems import Problem
 
 CONTENTS_FILE = "docs/book/contents.yml"
@@ -63,6 +63,17 @@ class Guide:
         if citations.find(markdown) and "\\bibliography" not in markdown:
             markdown = markdown.rstrip() + "\n\n## References\n\n\\bibliography\n"
         return markdown
+
+    def jsonld(self, src_uri: str, url: str, site_name: str, site_url: str) -> str | None:
+        """schema.org JSON-LD for the book page and the chapter pages; None elsewhere."""
+        page = self.chapters.get(src_uri)
+        if page is not None:
+            record = pages.expected_titles(self.contents["chapters"])[str(page.meta["chapter"])]
+            return metadata.script(metadata.chapter_page(page, record, self.contents, url,
+                                                         site_name, site_url))
+        if src_uri == "book/index.md":
+            return metadata.script(metadata.book_page(self.contents, url, site_name, site_url))
+        return None
 
     def downloads(self) -> dict[str, str]:
         """Site path -> text of every reading-list file (BibTeX and RIS)."""
