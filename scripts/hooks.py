@@ -40,6 +40,7 @@ def on_config(config):
     except site.GuideError as err:
         raise PluginError(str(err)) from None
     _report(guide.problems)
+    guide.configure(nav=config["nav"], site_url=config["site_url"], site_name=config["site_name"])
     bibtex = config.plugins.get("bibtex")
     if bibtex is not None:
         bibtex.config.csl_file = str(render.csl_path("apa"))
@@ -47,8 +48,8 @@ def on_config(config):
 
 
 def on_files(files, config):
-    for path, text in _state["guide"].downloads().items():
-        files.append(File.generated(config, path, content=text))
+    for path, content in _state["guide"].downloads().items():
+        files.append(File.generated(config, path, content=content))
     return files
 
 

@@ -14,7 +14,6 @@ from conftest import page_url
 from studyguide import bibliography, bibpage, site
 
 ROOT = Path(__file__).resolve().parent.parent
-PUBLISHED = Path(__file__).parent / "published_bibliography_anchors.txt"
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +48,6 @@ def test_entries_are_in_apa_order(page_html):
     assert ids.index("aresti2010doing") < ids.index("bagnall2015systematic") < ids.index("becker1963outsiders")
     surnames = [re.sub(r"[^a-z]", "", k.split("19")[0].split("20")[0]) for k in ids]
     assert surnames == sorted(surnames) or sum(a > b for a, b in zip(surnames, surnames[1:])) <= 3
-
-
-def test_published_anchors_never_disappear(page_html):
-    published = [line.strip() for line in PUBLISHED.read_text().splitlines()
-                 if line.strip() and not line.startswith("#")]
-    present = set(entry_ids(page_html))
-    missing = [a for a in published if a.removeprefix("ref-") not in present]
-    assert not missing, f"published bibliography anchors removed: {missing}"
 
 
 def test_each_entry_shows_its_themes_and_where_it_is_used(page_html):

@@ -17,7 +17,6 @@ FIXTURE = (Path(__file__).parent / "fixtures" / "pages" / "valid_chapter.md").re
 CONTENTS = yaml.safe_load((ROOT / "docs/book/contents.yml").read_text())["chapters"]
 GLOSSARY = set(pages.glossary_terms(ROOT / "docs/glossary.md"))
 KEYS = bibliography.load(ROOT / "bibliography.bib").keys
-PUBLISHED_IDS = Path(__file__).parent / "published_question_ids.txt"
 
 
 def validate(text: str, tmp_path: Path) -> list[str]:
@@ -109,17 +108,6 @@ def all_question_ids() -> list[str]:
 def test_question_ids_are_unique_across_the_site():
     ids = all_question_ids()
     assert len(ids) == len(set(ids))
-
-
-def test_no_published_question_id_ever_disappears():
-    published = [line.strip() for line in PUBLISHED_IDS.read_text().splitlines()
-                 if line.strip() and not line.startswith("#")]
-    current = set(all_question_ids())
-    missing = [qid for qid in published if qid not in current]
-    assert not missing, (f"published question ids removed: {missing}. Ids are permanent: restore "
-                         "them (a retired question keeps its id and its anchor).")
-    new = sorted(current - set(published))
-    assert not new, f"add new question ids to {PUBLISHED_IDS.name}: {new}"
 
 
 def test_questions_render_with_anchor_and_permalink(site_dir):

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import bibliography, site
+from . import bibliography, links, site
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,7 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--root", type=Path, default=ROOT, help="project folder")
     lint = commands.add_parser("bib", help="lint one BibTeX file")
     lint.add_argument("file", type=Path)
+    commands.add_parser("permalinks", help="print every linkable address (the permalink manifest)")
     args = parser.parse_args(argv)
+    if args.command == "permalinks":
+        guide = site.load(ROOT)
+        print("\n".join(links.manifest(links.targets(guide, links.load_nav(ROOT)))))
+        return 0
     if args.command == "bib":
         if not args.file.is_file():
             print(f"{args.file}: no such file", file=sys.stderr)

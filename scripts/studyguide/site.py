@@ -12,12 +12,13 @@ from pathlib import Path
 
 import yaml
 
-from . import bibliography, bibpage, citations, metadata, pages, render
+from . import bibliography, bibpage, citations, links, metadata, pages, render
 from .problems import Problem
 
 CONTENTS_FILE = "docs/book/contents.yml"
 GLOSSARY_FILE = "docs/glossary.md"
 CHAPTERS_DIR = "docs/chapters"
+CARTRIDGE = "peer-support-in-prison.imscc"
 
 
 class GuideError(Exception):
@@ -34,6 +35,9 @@ class Guide:
     references: dict[str, str] = field(default_factory=dict)  # key -> APA HTML
     uses: dict[str, list[bibpage.Use]] = field(default_factory=dict)  # key -> where it is used
     definitions: dict[str, str] = field(default_factory=dict)  # glossary id -> first sentence
+    nav_pages: list[str] = field(default_factory=list)   # docs-relative sources, nav order
+    site_url: str = ""
+    site_name: str = ""
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -50,6 +54,9 @@ class Guide:
                 bibpage.reading_list_markdown(src_uri, record) if record else "")
         if f"docs/{src_uri}" == GLOSSARY_FILE:
             markdown = pages.add_glossary_usage(markdown, self.glossary_usage)
+        if "<!-- link-targets -->" in markdown:
+            markdown = markdown.replace("<!-- link-targets -->", links.linking_page_markdown(
+                self.targets, self.site_url, src_uri))
         if src_uri == "chapters/index.md":
             markdown = markdown.replace("<!-- reading-map -->", pages.reading_map_markdown(
                 list(self.chapters.values()), self.contents["chapters"], self.glossary))
@@ -64,6 +71,14 @@ class Guide:
             markdown = markdown.rstrip() + "\n\n## References\n\n\\bibliography\n"
         return markdown
 
+    def configure(self, nav, site_url: str, site_name: str) -> None:
+        self.nav_pages = links.nav_sources(nav)
+        self.site_url, self.site_name = site_url, site_name
+
+    @property
+    def targets(self) -> list[links.Target]:
+        return links.targets(self, self.nav_pages)
+
     def jsonld(self, src_uri: str, url: str, site_name: str, site_url: str) -> str | None:
         """schema.org JSON-LD for the book page and the chapter pages; None elsewhere."""
         page = self.chapters.get(src_uri)
@@ -75,13 +90,22 @@ class Guide:
             return metadata.script(metadata.book_page(self.contents, url, site_name, site_url))
         return None
 
-    def downloads(self) -> dict[str, str]:
-        """Site path -> text of every reading-list file (BibTeX and RIS)."""
+    def downloads(self) -> dict[str, str | bytes]:
+        """Site path -> content of every generated download: reading lists (BibTeX, RIS), the
+        list of link targets (CSV, JSON) and the VLE package (IMS Common Cartridge)."""
         lists = bibpage.reading_lists(self.bib, self.uses, self.contents)
-        return {f"{bibpage.DOWNLOADS}/{stem}{suffix}": writer(entries)
-                for stem, entries in lists.items()
-                for suffix, writer in ((".bib", bibpage.exports.to_bibtex),
-                                       (".ris", bibpage.exports.to_ris))}
+        files: dict[str, str | bytes] = {
+            f"{bibpage.DOWNLOADS}/{stem}{suffix}": writer(entries)
+            for stem, entries in lists.items()
+            for suffix, writer in ((".bib", bibpage.exports.to_bibtex),
+                                   (".ris", bibpage.exports.to_ris))}
+        if self.nav_pages:
+            targets = self.targets
+            files[f"{bibpage.DOWNLOADS}/links.csv"] = links.to_csv(targets, self.site_url)
+            files[f"{bibpage.DOWNLOADS}/links.json"] = links.to_json(targets, self.site_url)
+            files[f"{bibpage.DOWNLOADS}/{CARTRIDGE}"] = links.cartridge(
+                targets, self.contents, self.site_url, self.site_name)
+        return files
 
 
 def load(root: Path) -> Guide:

@@ -65,3 +65,30 @@
     enhance();
   }
 })();
+
+/* Linking to this guide: a "Copy" button beside every address in the tables. */
+(function () {
+  "use strict";
+  function enhance() {
+    document.querySelectorAll(".link-targets td > code").forEach(function (code) {
+      if (code.nextElementSibling) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "question-copy";
+      button.textContent = "Copy";
+      button.setAttribute("aria-label", "Copy address " + code.textContent);
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(code.textContent).then(function () {
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = "Copy"; }, 2000);
+        });
+      });
+      code.insertAdjacentElement("afterend", button);
+    });
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(enhance);
+  } else {
+    document.addEventListener("DOMContentLoaded", enhance);
+  }
+})();

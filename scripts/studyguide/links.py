@@ -1,0 +1,231 @@
+"""Everything a lecturer can link to, as plain records, and the files built from them.
+
+`targets()` lists every page, chapter section, seminar question, glossary term and bibliography
+entry with its site-relative address (`chapters/chapter-2/#ch2-q4`) and a title. The same list
+feeds the "Linking to this guide" page, its CSV and JSON downloads, the VLE package and the
+permalink manifest that tests keep (tests/permalinks.txt).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from markdown.extensions.toc import slugify
+
+from . import bibpage, pages
+
+KINDS = ("page", "section", "question", "term", "reference")
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str      # one of KINDS
+    path: str      # site-relative address, e.g. chapters/chapter-2/#ch2-q4
+    title: str
+    page: str      # docs-relative source of the page it lives on, e.g. chapters/chapter-2.md
+    chapter: str = ""  # intro, 1..6, concl for chapter pages
+
+    def url(self, site_url: str) -> str:
+        return site_url.rstrip("/") + "/" + self.path
+
+
+def page_title(page: pages.Page) -> str:
+    if page.meta.get("title"):
+        return str(page.meta["title"])
+    match = re.search(r"^#\s+(.+)$", page.body, re.M)
+    return match.group(1).strip() if match else page.rel
+
+
+def targets(guide, nav_pages: list[str]) -> list[Target]:
+    """Every linkable target, page by page in navigation order."""
+    docs = guide.root / "docs"
+    records = {c["page"]: c for c in guide.contents["chapters"]}
+    found: list[Target] = []
+    for src in nav_pages:
+        page, _ = pages.read_page(docs / src, guide.root)
+        if page is None:
+            continue
+        url = bibpage.page_url(src)
+        record = records.get(src)
+        chapter = bibpage.chapter_slug(record["chapter"]) if record else ""
+        title = f"{record['label']}: {record['title']}" if record else page_title(page)
+        found.append(Target("page", url, title, src, chapter))
+        if record:
+            for name, _, _ in pages.sections(page):
+                found.append(Target("section", f"{url}#{slugify(name, '-')}",
+                                    f"{record['label']}: {name}", src, chapter))
+            for question in pages.questions(page):
+                found.append(Target("question", f"{url}#{question.id}",
+                                    pages.plain_text(question.text), src, chapter))
+        if src == "glossary.md":
+            for term_id, term in guide.glossary.items():
+                found.append(Target("term", f"{url}#{term_id}", term, src))
+        if src == "bibliography.md":
+            for key in guide.references:
+                entry = guide.bib.entries.get(key)
+                if entry:
+                    found.append(Target("reference", f"{url}#{bibpage.anchor(key)}",
+                                        short_reference(entry), src))
+    return found
+
+
+def short_reference(entry) -> str:
+    names = [a.split(",")[0] for a in entry.authors or entry.editors]
+    who = names[0] + (" et al." if len(names) > 2 else f" and {names[1]}" if len(names) == 2 else "")
+    return f"{who} ({entry.year}). {entry.fields.get('title', '')}"
+
+
+# --- Files for lecturers --------------------------------------------------------------------------
+
+def to_csv(items: list[Target], site_url: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["kind", "chapter", "title", "url"])
+    for t in items:
+        writer.writerow([t.kind, t.chapter, t.title, t.url(site_url)])
+    return out.getvalue()
+
+
+def to_json(items: list[Target], site_url: str) -> str:
+    return json.dumps([{**asdict(t), "url": t.url(site_url)} for t in items],
+                      ensure_ascii=False, indent=1)
+
+
+def manifest(items: list[Target]) -> list[str]:
+    """The permalink manifest: one address per line, from the site's root ("/" is the home page)."""
+    return ["/" + t.path for t in items]
+
+
+def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> str:
+    """The tables of the "Linking to this guide" page, grouped by page (questions and sections
+    under their chapter; glossary terms and references summarised with a link to their list)."""
+    up = "../" * from_src.count("/")
+    blocks: list[str] = []
+    by_page: dict[str, list[Target]] = {}
+    for t in items:
+        by_page.setdefault(t.page, []).append(t)
+    for src, group in by_page.items():
+        head = group[0]
+        blocks.append(f"### [{head.title}]({up}{src})\n")
+        rows = ["| What | Address |", "|---|---|"]
+        for t in group:
+            if t.kind in ("term", "reference"):
+                continue
+            if t.kind == "page":
+                text = "The whole page"
+            else:
+                label = "Section" if t.kind == "section" else t.path.split("#")[-1]
+                text = f"{label}: {html.escape(t.title, quote=False)}"
+            rows.append(f"| {text.replace('|', '∣')} | `{t.url(site_url)}` |")
+        terms = [t for t in group if t.kind in ("term", "reference")]
+        if terms:
+            example = terms[0]
+            rows.append(f"| {len(terms)} entries, each with its own address, for example "
+                        f"{html.escape(example.title, quote=False).replace('|', '∣')} "
+                        f"| `{example.url(site_url)}` |")
+        blocks.append('<div class="link-targets" markdown="1">\n\n' + "\n".join(rows)
+                      + "\n\n</div>\n")
+    return "\n".join(blocks)
+
+
+# --- IMS Common Cartridge (web links) -------------------------------------------------------------
+
+CC_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+WL_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imswl_v1p1"
+
+
+def _weblink(title: str, href: str) -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<webLink xmlns="{WL_NS}">\n  <title>{html.escape(title)}</title>\n'
+            f'  <url href="{html.escape(href)}" target="_blank"/>\n</webLink>\n')
+
+
+def cartridge(items: list[Target], contents: dict, site_url: str, title: str) -> bytes:
+    """An IMS Common Cartridge 1.1 of web links: one per chapter page and per seminar question,
+    organised by part and chapter."""
+    resources: list[tuple[str, str]] = []  # (identifier, file)
+    files: dict[str, str] = {}
+    parts = {p["part"]: p["title"] for p in contents["parts"]}
+
+    def link(target: Target, label: str) -> str:
+        ident = "R" + re.sub(r"[^A-Za-z0-9]", "_", target.path).strip("_")
+        name = f"links/{ident}.xml"
+        files[name] = _weblink(label, target.url(site_url))
+        resources.append((ident, name))
+        return f'<item identifier="I{ident}" identifierref="{ident}"><title>{html.escape(label)}</title></item>'
+
+    groups: list[tuple[str, list[str]]] = []
+    for record in contents["chapters"]:
+        slug = bibpage.chapter_slug(record["chapter"])
+        chapter_items = [t for t in items if t.chapter == slug]
+        page = next((t for t in chapter_items if t.kind == "page"), None)
+        if page is None:
+            continue
+        children = [link(page, f"{record['label']}: {record['title']} (study guide page)")]
+        children += [link(q, f"{q.path.split('#')[1]}: {q.title}")
+                     for q in chapter_items if q.kind == "question"]
+        heading = f"Part {record['part']}: {parts[record['part']]}" if record.get("part") else record["label"]
+        chapter_xml = (f'<item identifier="C{slug}"><title>{html.escape(record["label"] + ": " + record["title"])}</title>'
+                       + "".join(children) + "</item>")
+        if groups and groups[-1][0] == heading:
+            groups[-1][1].append(chapter_xml)
+        else:
+            groups.append((heading, [chapter_xml]))
+    organisation = "".join(
+        f'<item identifier="G{n}"><title>{html.escape(heading)}</title>{"".join(chapters)}</item>'
+        for n, (heading, chapters) in enumerate(groups, 1))
+    resource_xml = "".join(
+        f'<resource identifier="{ident}" type="imswl_xmlv1p1"><file href="{name}"/></resource>'
+        for ident, name in resources)
+    manifest_xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<manifest identifier="peer-support-in-prison-study-guide" xmlns="{CC_NS}" '
+        f'xmlns:lomimscc="http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest">\n'
+        f'<metadata><schema>IMS Common Cartridge</schema><schemaversion>1.1.0</schemaversion>'
+        f'<lomimscc:lom><lomimscc:general><lomimscc:title><lomimscc:string language="en-GB">'
+        f'{html.escape(title)}</lomimscc:string></lomimscc:title></lomimscc:general></lomimscc:lom>'
+        f'</metadata>\n'
+        f'<organizations><organization identifier="O1" structure="rooted-hierarchy">'
+        f'<item identifier="ROOT">{organisation}</item></organization></organizations>\n'
+        f'<resources>{resource_xml}</resources>\n</manifest>\n')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in [("imsmanifest.xml", manifest_xml), *sorted(files.items())]:
+            info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text)
+    return buffer.getvalue()
+
+
+def nav_sources(nav) -> list[str]:
+    """Docs-relative sources of the pages in a MkDocs-style nav (list of dicts/strings)."""
+    found = []
+    for item in nav or []:
+        value = list(item.values())[0] if isinstance(item, dict) else item
+        found += nav_sources(value) if isinstance(value, list) else [value]
+    return found
+
+
+def read_manifest(path: Path) -> list[str]:
+    """Site-relative addresses of a manifest file (as Target.path: no leading "/")."""
+    return [line.strip()[1:] for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip().startswith("/")]
+
+
+def load_nav(root: Path) -> list[str]:
+    """The nav of mkdocs.yml as docs-relative sources, without MkDocs (!ENV tags ignored)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    config = yaml.load((Path(root) / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    return nav_sources(config.get("nav"))
