@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -48,17 +48,21 @@ def on_config(config):
 
 
 def on_files(files, config):
-    for path, content in _state["guide"].downloads().items():
+    guide = _state["guide"]
+    for path, content in guide.downloads().items():
         files.append(File.generated(config, path, content=content))
+    for path, content in guide.handouts().items():
+        files.append(File.generated(config, path, content=content,
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
 
 @event_priority(100)
 def before_bibtex(markdown, page, config, files):
     guide = _state["guide"]
-    path = Path(page.file.abs_src_path)
-    _report(citations.check(path.read_text(encoding="utf-8"), guide.bib.keys,
-                            f"docs/{page.file.src_uri}", root=ROOT))
+    if page.file.abs_src_path:  # generated pages (handouts) are checked through their sources
+        _report(citations.check(Path(page.file.abs_src_path).read_text(encoding="utf-8"),
+                                guide.bib.keys, f"docs/{page.file.src_uri}", root=ROOT))
     markdown = guide.render_page(page.file.src_uri, markdown)
     return citations.mask_unknown(citations.mask_code(markdown), guide.bib.keys)
 

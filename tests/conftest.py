@@ -105,8 +105,10 @@ def browser():
 
 
 def built_pages(site_dir: Path) -> list[str]:
-    """Site-relative paths of every built HTML page that a reader can reach (404 included)."""
-    return sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*.html"))
+    """Site-relative paths of every built HTML page a reader sees (404 included; the redirect
+    stubs of moved pages and short links are not pages)."""
+    return sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*.html")
+                  if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:2000])
 
 
 def page_url(base: str, rel: str) -> str:
@@ -127,6 +129,7 @@ def make_project(tmp_path: Path, pages: dict[str, str], bib: str | None = None) 
     shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^nav:\n(?:[ -].*\n|\n)*", "", config, flags=re.M)
+    config = re.sub(r"^  # Short links.*?(?=^\S)", "", config, flags=re.M | re.S)  # no redirects
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     (project / "bibliography.bib").write_text(
         bib if bib is not None else (ROOT / "bibliography.bib").read_text(encoding="utf-8"),

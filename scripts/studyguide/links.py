@@ -1,7 +1,7 @@
 """Everything a lecturer can link to, as plain records, and the files built from them.
 
-`targets()` lists every page, chapter section, seminar question, glossary term and bibliography
-entry with its site-relative address (`chapters/chapter-2/#ch2-q4`) and a title. The same list
+`targets()` lists every page, chapter section, seminar question, seminar handout, glossary term
+and bibliography entry with its site-relative address (`chapters/chapter-2/#ch2-q4`) and a title. The same list
 feeds the "Linking to this guide" page, its CSV and JSON downloads, the VLE package and the
 permalink manifest that tests keep (tests/permalinks.txt).
 """
@@ -21,7 +21,7 @@ from markdown.extensions.toc import slugify
 
 from . import bibpage, pages
 
-KINDS = ("page", "section", "question", "term", "reference")
+KINDS = ("page", "section", "question", "handout", "term", "reference")
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ def targets(guide, nav_pages: list[str]) -> list[Target]:
             for question in pages.questions(page):
                 found.append(Target("question", f"{url}#{question.id}",
                                     pages.plain_text(question.text), src, chapter))
+            found.append(Target("handout", f"handouts/{Path(src).stem}/",
+                                f"Seminar handout: {record['label']}", src, chapter))
         if src == "glossary.md":
             for term_id, term in guide.glossary.items():
                 found.append(Target("term", f"{url}#{term_id}", term, src))
@@ -120,6 +122,8 @@ def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> 
                 continue
             if t.kind == "page":
                 text = "The whole page"
+            elif t.kind == "handout":
+                text = "Printable seminar handout"
             else:
                 label = "Section" if t.kind == "section" else t.path.split("#")[-1]
                 text = f"{label}: {html.escape(t.title, quote=False)}"

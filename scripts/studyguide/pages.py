@@ -476,3 +476,17 @@ def plain_text(markdown: str) -> str:
     text = re.sub(r"\s*" + CITATION_RE.pattern, "", markdown)
     text = _MD_LINK_RE.sub(r"\1", text).replace("**", "").replace("*", "")
     return " ".join(text.split())
+
+
+def strip_leader_notes(text: str) -> str:
+    """Seminar questions without their collapsible "For discussion leaders" notes."""
+    return re.sub(r'^\s+\?\?\?\+? note "For discussion leaders"\n(?:(?:[ \t]+.*)?\n)*?(?=\S|\Z)',
+                  "", text + "\n", flags=re.M).rstrip() + "\n"
+
+
+def add_handout_link(markdown: str, target: str) -> str:
+    """Under the Seminar questions heading: a link to the chapter's printable handout."""
+    return re.sub(r"^## Seminar questions[^\n]*\n",
+                  lambda m: m.group(0) + f"\n[Printable seminar handout]({target}) "
+                  "(these questions and the seminar activity, on one page)\n",
+                  markdown, count=1, flags=re.M)

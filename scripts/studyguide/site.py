@@ -12,13 +12,17 @@ from pathlib import Path
 
 import yaml
 
-from . import bibliography, bibpage, citations, links, metadata, pages, render
+import re
+from functools import cached_property
+
+from . import bibliography, bibpage, cite, citations, links, metadata, pages, render
 from .problems import Problem
 
 CONTENTS_FILE = "docs/book/contents.yml"
 GLOSSARY_FILE = "docs/glossary.md"
 CHAPTERS_DIR = "docs/chapters"
 CARTRIDGE = "peer-support-in-prison.imscc"
+HANDOUTS = "handouts"
 
 
 class GuideError(Exception):
@@ -47,11 +51,18 @@ class Guide:
     def render_page(self, src_uri: str, markdown: str) -> str:
         page = self.chapters.get(src_uri)
         if page is not None:
-            record = pages.expected_titles(self.contents["chapters"]).get(str(page.meta["chapter"]))
+            record = self._record(page)
             markdown = pages.render_questions(markdown)
             markdown = pages.replace_further_reading(
                 markdown, page.meta.get("further_reading") or [], self.references,
-                bibpage.reading_list_markdown(src_uri, record) if record else "")
+                bibpage.reading_list_markdown(src_uri, record))
+            markdown = pages.add_handout_link(markdown, f"../{HANDOUTS}/{Path(src_uri).name}")
+            if self.site_url:
+                markdown = cite.insert_section(markdown, cite.section_markdown(
+                    record, {k: self.citation_texts[k] for k in
+                             (cite.BOOK_KEY, cite.page_key(record))}, src_uri))
+        if src_uri.startswith(f"{HANDOUTS}/"):
+            markdown = pages.render_questions(markdown)
         if f"docs/{src_uri}" == GLOSSARY_FILE:
             markdown = pages.add_glossary_usage(markdown, self.glossary_usage)
         if "<!-- link-targets -->" in markdown:
@@ -79,6 +90,40 @@ class Guide:
     def targets(self) -> list[links.Target]:
         return links.targets(self, self.nav_pages)
 
+    def _record(self, page: pages.Page) -> dict:
+        return pages.expected_titles(self.contents["chapters"])[str(page.meta["chapter"])]
+
+    def page_citation_entries(self, src_uri: str) -> list:
+        record = self._record(self.chapters[src_uri])
+        return [self.bib.entries[cite.BOOK_KEY],
+                cite.page_entry(record, cite.page_url(self.site_url, record), self.site_name)]
+
+    @cached_property
+    def citation_texts(self) -> dict[str, dict[str, str]]:
+        """APA 7 and Harvard text of the book and of every chapter page (two pandoc runs)."""
+        entries = [self.bib.entries[cite.BOOK_KEY]] + [
+            self.page_citation_entries(src)[1] for src in self.chapters]
+        return cite.formatted(entries)
+
+    def handout_markdown(self, src_uri: str) -> str:
+        """A one-page seminar handout: the chapter's questions and activity, nothing else."""
+        page = self.chapters[src_uri]
+        record = self._record(page)
+        keep = {"Seminar questions", "Seminar activity"}
+        parts = [f"## {title}\n{pages.strip_leader_notes(text)}" if title == "Seminar questions"
+                 else f"## {title}\n{text}"
+                 for title, _, text in pages.sections(page) if title in keep]
+        title = f"Seminar handout: {record['label']}"
+        back = Path(src_uri).name
+        note = re.search(r'^!!! warning "Content note"\n(?:[ \t]+.*\n?)+', page.body, re.M)
+        return (f'---\ntitle: "{title}"\ndescription: "Seminar questions and activity for '
+                f'{record["label"]} of the study guide, on one page for printing."\n---\n\n'
+                f'<div class="handout" markdown="1">\n\n# {title}\n\n'
+                f"*{record['title']}* · Peer Support in Prison: A Study Guide · "
+                f"[The full chapter page](../chapters/{back})\n\n"
+                + (note.group(0).strip() + "\n\n" if note else "") + "\n\n".join(parts)
+                + "\n\n</div>\n")
+
     def jsonld(self, src_uri: str, url: str, site_name: str, site_url: str) -> str | None:
         """schema.org JSON-LD for the book page and the chapter pages; None elsewhere."""
         page = self.chapters.get(src_uri)
@@ -90,6 +135,10 @@ class Guide:
             return metadata.script(metadata.book_page(self.contents, url, site_name, site_url))
         return None
 
+    def handouts(self) -> dict[str, str]:
+        """docs-relative path -> Markdown of each chapter's seminar handout page."""
+        return {f"{HANDOUTS}/{Path(src).name}": self.handout_markdown(src) for src in self.chapters}
+
     def downloads(self) -> dict[str, str | bytes]:
         """Site path -> content of every generated download: reading lists (BibTeX, RIS), the
         list of link targets (CSV, JSON) and the VLE package (IMS Common Cartridge)."""
@@ -99,6 +148,11 @@ class Guide:
             for stem, entries in lists.items()
             for suffix, writer in ((".bib", bibpage.exports.to_bibtex),
                                    (".ris", bibpage.exports.to_ris))}
+        for src in self.chapters if self.site_url else []:
+            stem = f"cite-{Path(src).stem}"
+            entries = self.page_citation_entries(src)
+            files[f"{bibpage.DOWNLOADS}/{stem}.bib"] = bibpage.exports.to_bibtex(entries)
+            files[f"{bibpage.DOWNLOADS}/{stem}.ris"] = bibpage.exports.to_ris(entries)
         if self.nav_pages:
             targets = self.targets
             files[f"{bibpage.DOWNLOADS}/links.csv"] = links.to_csv(targets, self.site_url)

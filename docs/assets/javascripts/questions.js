@@ -92,3 +92,17 @@
     document.addEventListener("DOMContentLoaded", enhance);
   }
 })();
+
+/* Printing opens every collapsed block, so answers and notes appear on paper. */
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll("details:not([open])").forEach(function (details) {
+    details.setAttribute("open", "");
+    details.dataset.printOpened = "1";
+  });
+});
+window.addEventListener("afterprint", function () {
+  document.querySelectorAll("details[data-print-opened]").forEach(function (details) {
+    details.removeAttribute("open");
+    delete details.dataset.printOpened;
+  });
+});

@@ -1,0 +1,94 @@
+"""For lecturers: printing a chapter gives a clean handout, each chapter has a one-page seminar
+handout, and each chapter page says how to cite the book and the page (with downloads)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import rispy
+
+from conftest import ROOT, TEST_SITE_URL
+from studyguide import bibliography, site
+
+CHAPTERS = ["introduction", "chapter-1", "chapter-2", "chapter-3", "chapter-4", "chapter-5",
+            "chapter-6", "conclusion"]
+
+
+def sections(html: str) -> list[str]:
+    article = html.split("<article", 1)[1].split("</article>", 1)[0]
+    return re.findall(r'<h2 id="([^"]+)"', article)
+
+
+def test_handouts_hold_only_questions_and_activity(site_dir):
+    for name in CHAPTERS:
+        html = (site_dir / "handouts" / name / "index.html").read_text(encoding="utf-8")
+        assert sections(html)[:2] == ["seminar-questions", "seminar-activity"], name
+        assert set(sections(html)) <= {"seminar-questions", "seminar-activity", "references"}
+        assert "For discussion leaders" not in html, name
+        number = name.split("-")[-1]
+        prefix = {"introduction": "intro", "conclusion": "concl"}.get(name, f"ch{number}")
+        assert f'id="{prefix}-q1"' in html
+        chapter = (site_dir / "chapters" / name / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../handouts/{name}/"' in chapter
+
+
+def test_handout_keeps_the_chapters_content_note(site_dir):
+    html = (site_dir / "handouts/chapter-4/index.html").read_text(encoding="utf-8")
+    assert "Content note" in html
+
+
+@pytest.mark.browser
+def test_printing_a_chapter_hides_navigation_and_shows_link_addresses(browser, base_url):
+    page = browser.new_page()
+    page.goto(base_url + "chapters/chapter-2/")
+    page.emulate_media(media="print")
+    hidden = [".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer",
+              ".md-search", ".question-copy", ".md-content__button", ".headerlink"]
+    for selector in hidden:
+        displays = page.locator(selector).evaluate_all(
+            "els => els.map(e => getComputedStyle(e).display)")
+        assert displays and set(displays) == {"none"}, selector
+    assert page.locator("article h1").is_visible()
+    link = page.locator('article a[href^="https://doi.org/"]').first
+    after = link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert link.get_attribute("href") in after
+    assert page.locator("a.question-link[href='#ch2-q4']").is_visible()
+    answer = page.locator("details.question p").first
+    assert answer.is_visible()  # self-check answers print open
+    page.close()
+
+
+@pytest.mark.browser
+def test_each_seminar_handout_prints_on_one_page(browser, base_url):
+    page = browser.new_page()
+    for name in CHAPTERS:
+        page.goto(base_url + f"handouts/{name}/")
+        pdf = page.pdf(format="A4")
+        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, name
+    page.close()
+
+
+def test_cite_this_page_gives_apa_and_harvard_for_book_and_page(site_dir):
+    book_apa = site.load(ROOT).references["perrin2025peer"]
+    for name in CHAPTERS:
+        html = (site_dir / "chapters" / name / "index.html").read_text(encoding="utf-8")
+        section = html.split('id="cite-this-page"', 1)[1].split("<h2", 1)[0]
+        assert section.count('class="cite-style">APA 7:') == 2
+        assert section.count('class="cite-style">Harvard:') == 2
+        assert book_apa in section  # the same record and style as the bibliography
+        url = f"{TEST_SITE_URL}chapters/{name}/"
+        assert f'href="{url}"' in section
+        assert "(n.d.)" in section and "Retrieved" not in section
+        assert f'href="../../downloads/cite-{name}.bib"' in section
+
+
+def test_cite_downloads_reparse(site_dir):
+    for name in CHAPTERS:
+        bib = bibliography.load(site_dir / "downloads" / f"cite-{name}.bib")
+        assert "perrin2025peer" in bib.entries and len(bib.entries) == 2
+        page_entry = [e for k, e in bib.entries.items() if k != "perrin2025peer"][0]
+        assert page_entry.fields["url"] == f"{TEST_SITE_URL}chapters/{name}/"
+        records = rispy.loads((site_dir / "downloads" / f"cite-{name}.ris").read_text(encoding="utf-8"))
+        assert {r["id"] for r in records} == set(bib.entries)
