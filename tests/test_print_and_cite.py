@@ -92,3 +92,21 @@ def test_cite_downloads_reparse(site_dir):
         assert page_entry.fields["url"] == f"{TEST_SITE_URL}chapters/{name}/"
         records = rispy.loads((site_dir / "downloads" / f"cite-{name}.ris").read_text(encoding="utf-8"))
         assert {r["id"] for r in records} == set(bib.entries)
+
+
+@pytest.mark.browser
+def test_copy_buttons_copy_a_reference_and_an_address(browser, base_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-5/")
+    button = page.locator(".cite-box p").first.locator("button")
+    assert button.get_attribute("aria-label") == "Copy the APA 7 reference"
+    button.click()
+    page.wait_for_function("document.querySelector('.cite-box button').textContent === 'Copied'")
+    assert page.evaluate("navigator.clipboard.readText()").startswith("Perrin, C. (2025). Peer support in prison")
+    page.goto(base_url + "teaching/linking/")
+    code = page.locator(".link-targets td > code").nth(3)
+    code.locator("xpath=following-sibling::button").click()
+    page.wait_for_timeout(200)
+    assert page.evaluate("navigator.clipboard.readText()") == code.inner_text()
+    context.close()

@@ -1,0 +1,106 @@
+/* Small enhancements over pages that work without JavaScript:
+   - seminar questions: a "Copy link" button beside each question's permalink;
+   - Linking to this guide: a "Copy" button beside every address;
+   - Cite this page: a "Copy" button beside each reference;
+   - printing opens every collapsed block, so answers and notes appear on paper.
+   Nothing is stored or sent. */
+(function () {
+  "use strict";
+
+  function status(message) {
+    var region = document.getElementById("guide-status");
+    if (!region) {
+      region = document.createElement("div");
+      region.id = "guide-status";
+      region.className = "visually-hidden";
+      region.setAttribute("role", "status");
+      region.setAttribute("aria-live", "polite");
+      document.body.appendChild(region);
+    }
+    region.textContent = message;
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "visually-hidden";
+      document.body.appendChild(area);
+      area.select();
+      var ok = document.execCommand("copy");
+      document.body.removeChild(area);
+      (ok ? resolve : reject)();
+    });
+  }
+
+  /* A button that copies getText() and says so, visibly and to screen readers. */
+  function copyButton(label, accessibleName, getText, done) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "question-copy";
+    button.textContent = label;
+    button.setAttribute("aria-label", accessibleName);
+    button.addEventListener("click", function () {
+      var text = getText();
+      copyText(text).then(function () {
+        button.textContent = "Copied";
+        status(done + ": " + text);
+        setTimeout(function () { button.textContent = label; }, 2000);
+      }, function () {
+        status("Could not copy. " + text);
+      });
+    });
+    return button;
+  }
+
+  function enhance() {
+    document.querySelectorAll("a.question-link").forEach(function (link) {
+      var next = link.nextElementSibling;
+      if (next && next.classList.contains("question-copy")) return;
+      var id = link.getAttribute("href").slice(1);
+      link.insertAdjacentElement("afterend", copyButton(
+        "Copy link", "Copy link to question " + id,
+        function () { return location.origin + location.pathname + "#" + id; },
+        "Link to question " + id + " copied"));
+    });
+    document.querySelectorAll(".link-targets td > code").forEach(function (code) {
+      if (code.nextElementSibling) return;
+      code.insertAdjacentElement("afterend", copyButton(
+        "Copy", "Copy address " + code.textContent,
+        function () { return code.textContent; }, "Address copied"));
+    });
+    document.querySelectorAll(".cite-box p").forEach(function (p) {
+      if (p.querySelector(".question-copy")) return;
+      var style = p.querySelector(".cite-style").textContent.replace(/:$/, "");
+      var text = p.querySelector(".cite-text");
+      p.appendChild(copyButton(
+        "Copy", "Copy the " + style + " reference",
+        function () { return text.textContent.trim(); }, style + " reference copied"));
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(enhance);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", enhance);
+  } else {
+    enhance();
+  }
+
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (details) {
+      details.setAttribute("open", "");
+      details.dataset.printOpened = "1";
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    document.querySelectorAll("details[data-print-opened]").forEach(function (details) {
+      details.removeAttribute("open");
+      delete details.dataset.printOpened;
+    });
+  });
+})();
