@@ -13,13 +13,15 @@ export NO_MKDOCS_2_WARNING := 1
 # Builds are reproducible: the same sources and SOURCE_DATE_EPOCH give the same bytes.
 export PYTHONHASHSEED := 0
 
-.PHONY: help serve build check test bench lock clean
+.PHONY: help serve build check test bench linkcheck lock clean
 
 help:
 	@echo "make serve   run the site with live reload at http://$(DEV_ADDR)/"
 	@echo "make test    strict build, content checks and the whole test suite (browser included)"
 	@echo "make build   strict build into site/"
 	@echo "make check   content checks (bibliography, citations, chapter pages) without building"
+	@echo "make linkcheck  external links and DOIs (needs the internet; writes linkcheck.md)"
+	@echo "make bench   build times, page weights and the citation pipeline's cost, printed"
 	@echo "make lock    regenerate requirements.lock from requirements.in"
 	@echo "make clean   remove site/ and caches (keeps .venv)"
 
@@ -45,10 +47,16 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+linkcheck: build
+	PYTHONPATH=scripts $(BIN)/python -m studyguide linkcheck --report linkcheck.md
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	  --output-file requirements.lock requirements.in
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .pytest_cache linkcheck.md

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import CombinedEvent, event_priority
@@ -99,5 +100,7 @@ def on_post_template(output_content, template_name, config):
 
 
 def on_post_build(config):
+    base_path = urlsplit(config["site_url"] or "/").path or "/"
+    _report(sitecheck.check_links(Path(config["site_dir"]), base_path))
     if _state["problems"]:
         raise PluginError(f"{len(_state['problems'])} problem(s) found; see the errors above")

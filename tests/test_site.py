@@ -161,3 +161,14 @@ def test_lock_pins_everything_and_never_pulls_in_properdocs_or_mkdocs_2():
     for line in lock.splitlines():
         if re.match(r"^[a-z0-9]", line):
             assert "==" in line, f"unpinned: {line}"
+
+
+def test_a_broken_link_in_raw_html_fails_the_build(tmp_path):
+    from conftest import make_project
+
+    page = '# Home\n\n<p><a href="nowhere/">A link MkDocs cannot see</a> and <a href="#nope">an anchor</a></p>\n'
+    project = make_project(tmp_path, {"docs/index.md": page})
+    result = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert result.returncode != 0
+    assert "index.html:" in result.stderr and "broken link 'nowhere/'" in result.stderr
+    assert "broken anchor '#nope'" in result.stderr

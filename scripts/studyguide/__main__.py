@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import bibliography, links, site
+from . import bibliography, links, linkcheck, site
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,7 +19,21 @@ def main(argv: list[str] | None = None) -> int:
     lint = commands.add_parser("bib", help="lint one BibTeX file")
     lint.add_argument("file", type=Path)
     commands.add_parser("permalinks", help="print every linkable address (the permalink manifest)")
+    external = commands.add_parser("linkcheck", help="check external links and DOIs of a built site")
+    external.add_argument("--site", type=Path, default=ROOT / "site")
+    external.add_argument("--report", type=Path, default=ROOT / "linkcheck.md")
+    external.add_argument("--cache", type=Path, default=ROOT / ".cache" / "linkcheck.json")
     args = parser.parse_args(argv)
+    if args.command == "linkcheck":
+        if not (args.site / "index.html").is_file():
+            print(f"{args.site}: no built site here; run `make build` first", file=sys.stderr)
+            return 2
+        results = linkcheck.run(args.site, bibliography.load(ROOT / "bibliography.bib"),
+                                args.cache, linkcheck.Settings())
+        args.report.write_text(linkcheck.report(results), encoding="utf-8")
+        broken = [r for r in results if r.status == "broken"]
+        print(f"{len(results)} checked, {len(broken)} broken; report in {args.report}")
+        return 1 if broken else 0
     if args.command == "permalinks":
         guide = site.load(ROOT)
         print("\n".join(links.manifest(links.targets(guide, links.load_nav(ROOT)))))
