@@ -13,7 +13,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Builds are reproducible: the same sources and SOURCE_DATE_EPOCH give the same bytes.
 export PYTHONHASHSEED := 0
 
-.PHONY: help serve build check test bench linkcheck lock clean
+.PHONY: help serve build check test audit bench linkcheck lock clean
 
 help:
 	@echo "make serve   run the site with live reload at http://$(DEV_ADDR)/"
@@ -21,6 +21,7 @@ help:
 	@echo "make build   strict build into site/"
 	@echo "make check   content checks (bibliography, citations, chapter pages) without building"
 	@echo "make linkcheck  external links and DOIs (needs the internet; writes linkcheck.md)"
+	@echo "make audit   Lighthouse scores and Core Web Vitals for four pages (needs Chromium, Node.js)"
 	@echo "make bench   build times, page weights and the citation pipeline's cost, printed"
 	@echo "make lock    regenerate requirements.lock from requirements.in"
 	@echo "make clean   remove site/ and caches (keeps .venv)"
@@ -49,6 +50,12 @@ test: $(STAMP)
 
 linkcheck: build
 	PYTHONPATH=scripts $(BIN)/python -m studyguide linkcheck --report linkcheck.md
+
+AUDIT_SITE_URL := https://example.org/peer-support-in-prison/
+audit: $(STAMP)
+	cd scripts/audit && npm ci --silent --no-audit --no-fund
+	SITE_URL=$(AUDIT_SITE_URL) $(BIN)/mkdocs build --strict --clean -q
+	SITE_URL=$(AUDIT_SITE_URL) $(BIN)/python scripts/audit.py
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -3,16 +3,15 @@ and a headless Chromium (the system's, driven by Playwright)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
+
+from studyguide import devserver
 
 ROOT = Path(__file__).resolve().parent.parent
 SUB_PATH = "/peer-support-in-prison/"
@@ -41,39 +40,11 @@ def site_dir(tmp_path_factory) -> Path:
     return out
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def translate_path(self, path):
-        # Serve the site only under SUB_PATH, as GitHub Pages serves a project site.
-        path = path.split("?", 1)[0].split("#", 1)[0]
-        if not path.startswith(SUB_PATH):
-            return str(Path(self.directory) / "__outside_sub_path__")
-        return super().translate_path("/" + path[len(SUB_PATH):])
-
-    def send_error(self, code, message=None, explain=None):
-        if code == 404:  # GitHub Pages answers unknown paths with the site's 404 page
-            page = Path(self.directory) / "404.html"
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
-
-
 @pytest.fixture(scope="session")
 def base_url(site_dir) -> str:
     """http://127.0.0.1:PORT/peer-support-in-prison/ serving the built site."""
-    handler = functools.partial(_Handler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}"
-    server.shutdown()
+    with devserver.serve(site_dir, SUB_PATH) as url:
+        yield url
 
 
 def chromium_path() -> str | None:

@@ -75,6 +75,7 @@ class Guide:
             markdown = pages.add_glossary_titles(markdown, self.definitions)
         if src_uri == "bibliography.md":
             markdown = bibpage.render(markdown, self.bib, self.references, self.uses)
+            markdown = markdown.replace("<!-- bibliography-count -->", f"{len(self.bib.entries)} works")
             markdown = markdown.replace(
                 "<!-- bibliography-options -->",
                 bibpage.options_script(self.bib, self.uses, self.contents))

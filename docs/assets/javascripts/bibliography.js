@@ -27,7 +27,6 @@
       form.elements.to.placeholder = options.years[1];
     }
     read(form);
-    form.hidden = false;
 
     var timer;
     function update(announce) {
