@@ -66,4 +66,4 @@ lock:
 	  --output-file requirements.lock requirements.in
 
 clean:
-	rm -rf site .pytest_cache linkcheck.md
+	rm -rf site .pytest_cache .cache linkcheck.md

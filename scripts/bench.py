@@ -45,7 +45,7 @@ def kib(n: float) -> str:
 
 def real_site(out: Path) -> None:
     print("== The real site")
-    for cache in ROOT.rglob("__pycache__"):
+    for cache in [*ROOT.joinpath("scripts").rglob("__pycache__"), ROOT / ".cache"]:
         shutil.rmtree(cache, ignore_errors=True)
     cold = build(ROOT / "mkdocs.yml", out)
     warm = [build(ROOT / "mkdocs.yml", out) for _ in range(3)]

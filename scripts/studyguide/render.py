@@ -63,12 +63,28 @@ _ENTRY_RE = re.compile(r'<div id="ref-(?P<key>[^"]+)" class="csl-entry"[^>]*>\s*
                        re.S)
 
 
-def format_references(bib_path: Path, style: str = "apa") -> dict[str, str]:
+def format_references(bib_path: Path, style: str = "apa", cache_dir: Path | None = None) -> dict[str, str]:
     """Every entry of the .bib as an HTML fragment in the given CSL style, in the style's order.
 
-    One pandoc run for the whole file, so the cost does not grow with the number of pages.
+    One pandoc run for the whole file, so the cost does not grow with the number of pages (it
+    grows faster than linearly with the number of entries: citeproc compares them for
+    disambiguation). With `cache_dir`, the result is kept under a hash of the .bib, the style
+    and pandoc's version, so unchanged input is not formatted twice.
     """
+    import hashlib
+    import json
+
     import pypandoc
+
+    cache_file = None
+    if cache_dir is not None:
+        digest = hashlib.sha256()
+        for part in (Path(bib_path).read_bytes(), csl_path(style).read_bytes(),
+                     pypandoc.get_pandoc_version().encode()):
+            digest.update(part)
+        cache_file = Path(cache_dir) / f"references-{style}-{digest.hexdigest()[:20]}.json"
+        if cache_file.is_file():
+            return json.loads(cache_file.read_text(encoding="utf-8"))
 
     html = pypandoc.convert_text(
         "---\nnocite: '@*'\n---\n",
@@ -80,4 +96,9 @@ def format_references(bib_path: Path, style: str = "apa") -> dict[str, str]:
     html = tidy_text(html)
     while _HTML_SPAN_RE.search(html):
         html = _HTML_SPAN_RE.sub(r"\1", html)
-    return {m.group("key"): " ".join(m.group("html").split()) for m in _ENTRY_RE.finditer(html)}
+    references = {m.group("key"): " ".join(m.group("html").split())
+                  for m in _ENTRY_RE.finditer(html)}
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
+    return references

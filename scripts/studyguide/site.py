@@ -184,7 +184,7 @@ def load(root: Path) -> Guide:
             problems += pages.validate_chapter(page, contents["chapters"], set(glossary),
                                                bib.keys)
     guide = Guide(root, bib, contents, glossary, chapters, problems=problems)
-    guide.references = render.format_references(root / "bibliography.bib")
+    guide.references = render.format_references(root / "bibliography.bib", cache_dir=root / ".cache")
     guide.uses = bibpage.usage(root / "docs", contents)
     guide.definitions = pages.glossary_definitions(root / GLOSSARY_FILE)
     return guide
