@@ -172,3 +172,10 @@ def test_a_broken_link_in_raw_html_fails_the_build(tmp_path):
     assert result.returncode != 0
     assert "index.html:" in result.stderr and "broken link 'nowhere/'" in result.stderr
     assert "broken anchor '#nope'" in result.stderr
+
+
+def test_404_page_helps_the_reader_back(site_dir):
+    html = (site_dir / "404.html").read_text(encoding="utf-8")
+    assert "<h1>Page not found</h1>" in html
+    for target in ("chapters/", "glossary/", "bibliography/"):
+        assert f'href="{SUB_PATH}{target}"' in html
