@@ -24,7 +24,7 @@ from studyguide.problems import Problem  # noqa: E402
 log = logging.getLogger("mkdocs.hooks.studyguide")
 
 ROOT = Path(__file__).resolve().parent.parent
-_state: dict = {"problems": []}
+_state: dict = {"problems": [], "command": "build"}
 
 
 def _report(problems: list[Problem]) -> None:
@@ -33,14 +33,17 @@ def _report(problems: list[Problem]) -> None:
     _state["problems"].extend(problems)
 
 
+def on_startup(command, dirty):
+    _state["command"] = command
+
+
 @event_priority(100)
 def on_config(config):
     _state["problems"] = []
     try:
         _state["guide"] = guide = site.load(ROOT)
     except site.GuideError as err:
-        raise PluginError(str(err)) from None
-    _report(guide.problems)
+        raise PluginError(f"{len(err.problems)} problem(s):\n{err}") from None
     guide.configure(nav=config["nav"], site_url=config["site_url"], site_name=config["site_name"])
     bibtex = config.plugins.get("bibtex")
     if bibtex is not None:
@@ -102,5 +105,5 @@ def on_post_template(output_content, template_name, config):
 def on_post_build(config):
     base_path = urlsplit(config["site_url"] or "/").path or "/"
     _report(sitecheck.check_links(Path(config["site_dir"]), base_path))
-    if _state["problems"]:
+    if _state["problems"] and _state["command"] != "serve":  # serve keeps showing the site
         raise PluginError(f"{len(_state['problems'])} problem(s) found; see the errors above")

@@ -105,7 +105,8 @@ def make_project(tmp_path: Path, pages: dict[str, str], bib: str | None = None) 
     (project / "bibliography.bib").write_text(
         bib if bib is not None else (ROOT / "bibliography.bib").read_text(encoding="utf-8"),
         encoding="utf-8")
-    for rel, text in pages.items():
+    stubs = {"docs/chapters/index.md": "# Chapters\n", "docs/glossary.md": "# Glossary\n"}
+    for rel, text in {**stubs, **pages}.items():  # the 404 page links to these
         path = project / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -42,6 +42,11 @@ def lint(name: str) -> subprocess.CompletedProcess:
                       "bad_year.bib:8: jones3021future: impossible year '3021'"]),
     ("bad_key.bib", ["bad_key.bib:1: Smith.2001:title: bad key format"]),
     ("not_utf8.bib", ["not_utf8.bib:2: file is not UTF-8 (byte 0xfc)"]),
+    ("bad_keywords.bib", [
+        "bad_keywords.bib:1: smith2001title: keywords must be one to four themes from the list "
+        "in the README (unknown: made-up-theme)",
+        "bad_keywords.bib:8: jones2002title: keywords must be one to four themes from the list "
+        "in the README (has 5)"]),
 ])
 def test_each_lint_error_is_located_and_fails(fixture, expected):
     result = lint(fixture)

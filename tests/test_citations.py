@@ -103,3 +103,25 @@ def test_rendered_citations_are_clean_apa(tmp_path):
            "The Free Press." in html
     body = sitecheck.visible_text(html.split('<article', 1)[1].split("</article>", 1)[0])
     assert "\\" not in body and "--" not in body and "{.nocase}" not in body
+
+
+def test_locator_without_comma_is_reported_not_crashed():
+    problems = citations.check("See [@perrin2014accumulating p. 12].", KEYS, "p.md")
+    assert [str(p) for p in problems] == [
+        "p.md:1: citation [@perrin2014accumulating p. 12]: put a comma between the key and the "
+        "locator, like [@key, p. 12]"]
+    masked = citations.mask_unknown("See [@perrin2014accumulating p. 12].", KEYS)
+    assert "[@" not in masked
+
+
+def test_email_addresses_in_brackets_are_not_citations():
+    text = "Write to [guide@example.org](mailto:guide@example.org) or [x@y.com]."
+    assert citations.find(text) == []
+    assert citations.check(text, KEYS, "p.md") == []
+
+
+def test_malformed_locator_fails_the_build_without_traceback(tmp_path):
+    project = make_project(tmp_path, {"docs/index.md": "# Home\n\nSee [@nosuchkey2020 p. 12].\n"})
+    result = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "docs/index.md:3: citation [@nosuchkey2020 p. 12]: put a comma" in result.stderr

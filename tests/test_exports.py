@@ -28,14 +28,14 @@ def make(key: str, type: str, authors=(), editors=(), **raw: str) -> Entry:
 CORPORATE = make("moj2011report", "techreport", ["Ministry of Justice"], title="A report",
                  institution="The Stationery Office", year="2011", keywords="policy")
 EN_DASH = make("smith2001pages", "article", ["Smith, Jane"], title="Pages", journal="J",
-               year="2001", pages="12–34", doi="10.1000/xyz123", keywords="a, b")
+               year="2001", pages="12–34", doi="10.1000/xyz123", keywords="policy, desistance")
 NO_DOI = make("jones2002nodoi", "article", ["Jones, Ann"], title="No DOI", journal="J",
-              year="2002", pages="7", keywords="a")
+              year="2002", pages="7", keywords="mentoring")
 EDITED = make("brown2003edited", "book", editors=["Brown, Bo", "Green, Gil"],
-              title="Edited", publisher="P", year="2003", keywords="a")
+              title="Edited", publisher="P", year="2003", keywords="generativity")
 OTHERS = make("white2004others", "incollection", ["White, Wes", "others"], ["Black, Bea"],
               title="Chapter", booktitle="Book", publisher="P", year="2004",
-              pages="1--9", keywords="a")
+              pages="1--9", keywords="desistance")
 EDGE = [CORPORATE, EN_DASH, NO_DOI, EDITED, OTHERS]
 
 RIS_TYPES = {"article": "JOUR", "book": "BOOK", "incollection": "CHAP", "phdthesis": "THES",

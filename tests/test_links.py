@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import ROOT, TEST_SITE_URL
 from studyguide import links, sitecheck, site
@@ -22,12 +21,7 @@ MANIFEST = Path(__file__).parent / "permalinks.txt"
 NS = {"cc": links.CC_NS, "wl": links.WL_NS}
 
 
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_Loader)
+CONFIG = links.read_config(ROOT)
 REDIRECTS = next(p["redirects"]["redirect_maps"] for p in CONFIG["plugins"]
                  if isinstance(p, dict) and "redirects" in p)
 
@@ -138,3 +132,11 @@ def test_vle_package_is_a_valid_cartridge_of_working_links(site_dir, targets):
     part1 = top.findall("cc:item", NS)[1]
     assert [c.find("cc:title", NS).text.split(":")[0] for c in part1.findall("cc:item", NS)] == \
         ["Chapter 1", "Chapter 2"]
+
+
+def test_short_reference_of_a_work_without_author():
+    from studyguide.bibliography import Entry
+
+    entry = Entry("hmpps2020guidance", "misc", 1, fields={"title": "Guidance", "year": "2020",
+                                                            "howpublished": "HM Prison Service"})
+    assert links.short_reference(entry) == "HM Prison Service (2020). Guidance"

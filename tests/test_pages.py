@@ -33,10 +33,6 @@ def test_valid_fixture_passes(tmp_path):
     assert validate(FIXTURE, tmp_path) == []
 
 
-def line_of(text: str, needle: str) -> int:
-    return text.split("\n").index(needle) + 1
-
-
 @pytest.mark.parametrize("change, expected", [
     (lambda t: t.replace("key_concepts: [peer-support, listener]",
                          "key_concepts: [peer-support, listener, no-such-term]"),
@@ -95,8 +91,7 @@ def test_a_broken_chapter_page_fails_the_build(tmp_path):
 
 
 def test_every_real_chapter_page_passes_the_model():
-    guide = site.load(ROOT)
-    assert guide.problems == []
+    guide = site.load(ROOT)  # raises GuideError with every problem
     assert sorted(str(p.meta["chapter"]) for p in guide.chapters.values()) == sorted(
         str(c["chapter"]) for c in CONTENTS)
 
@@ -171,3 +166,70 @@ def test_reading_map_links_every_chapter_and_recurring_concept(site_dir):
     for record in guide.contents["chapters"]:
         name = Path(record["page"]).stem
         assert f'href="{name}/"' in section, name
+
+
+# --- Bad input gets located messages, never a traceback -------------------------------------------
+
+def project_with(tmp_path, chapter_text: str, glossary: str | None = None) -> Path:
+    project = make_project(tmp_path, {
+        "docs/index.md": "# Home\n",
+        "docs/glossary.md": glossary or (ROOT / "docs/glossary.md").read_text(),
+        "docs/chapters/chapter-2.md": chapter_text,
+    })
+    return project
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda t: t.replace("key_concepts: [peer-support, listener]", "key_concepts: 5"),
+     ":6: front matter: key_concepts must list glossary ids"),
+    (lambda t: t.replace("key_concepts: [peer-support, listener]", "key_concepts: [{a: b}]"),
+     ":6: front matter: key_concepts must list glossary ids"),
+    (lambda t: t.replace('description: "A fixture', 'content_notes: {suicide: yes}\ndescription: "A fixture'),
+     ":5: front matter: content_notes must be a list"),
+    (lambda t: t.replace('    why: "One."', "    why: 5"),
+     "each further_reading item needs 'key' (a bibliography key) and 'why' (one line)"),
+    (lambda t: t.replace("  - key: perrin2014accumulating", "  - key: [perrin2014accumulating]"),
+     "each further_reading item needs 'key'"),
+    (lambda t: t.replace("chapter: 2\n", "chapter: 7\n"),
+     ":3: front matter: chapter '7' is not in the book's contents"),
+    (lambda t: t.replace("chapter: 2\n", "chapter: 3\n"),
+     "front matter: this page is Chapter 2; set chapter: 2"),
+    (lambda t: t.replace("chapter: 2\n", ""),
+     "this is the page of Chapter 2: its front matter needs chapter: 2"),
+])
+def test_bad_front_matter_fails_with_a_located_message(tmp_path, change, expected):
+    project = project_with(tmp_path, change(FIXTURE))
+    result = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert expected in result.stderr and "docs/chapters/chapter-2.md:" in result.stderr
+    problems = [str(p) for p in site.check(project)]
+    assert any(expected in p for p in problems), problems
+
+
+def test_front_matter_is_read_as_mkdocs_reads_it(tmp_path):
+    path = tmp_path / "docs" / "p.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("\ufeff--- \ntitle: T\n...\n# Body\n", encoding="utf-8")
+    page, problems = pages.read_page(path, tmp_path)
+    assert problems == [] and page.meta == {"title": "T"} and page.body == "# Body\n"
+    assert page.body_line == 4
+
+
+def test_glossary_heading_without_id_is_reported(tmp_path):
+    glossary = (ROOT / "docs/glossary.md").read_text().replace(
+        "### Contamination sequence {#contamination-sequence}", "### Contamination sequence")
+    line = glossary.split("\n").index("### Contamination sequence") + 1
+    project = project_with(tmp_path, FIXTURE, glossary)
+    problems = [str(p) for p in site.check(project)]
+    assert f"docs/glossary.md:{line}: glossary term heading needs a lower-case id" in "\n".join(problems)
+
+
+def test_citations_in_code_do_not_count_as_uses(tmp_path):
+    from studyguide import bibpage
+
+    text = FIXTURE.replace("## Connections\n", "## Connections\n\n```\n[@becker1963outsiders]\n```\n")
+    project = project_with(tmp_path, text)
+    uses = bibpage.usage(project / "docs", yaml.safe_load((ROOT / "docs/book/contents.yml").read_text()))
+    assert all(u.src != "chapters/chapter-2.md" for u in uses.get("becker1963outsiders", []))
+    assert [u.label for u in uses["perrin2014accumulating"]][0] == "Chapter 2"

@@ -11,34 +11,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import ROOT, SUB_PATH, built_pages, mkdocs_build
-from studyguide import sitecheck
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-def nav_files(nav) -> list[str]:
-    files = []
-    for item in nav:
-        value = list(item.values())[0] if isinstance(item, dict) else item
-        files += nav_files(value) if isinstance(value, list) else [value]
-    return files
+from studyguide import links, site, sitecheck
 
 
 def test_every_nav_entry_is_a_real_built_page(site_dir):
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_Loader)
-    files = nav_files(config["nav"])
+    files = links.load_nav(ROOT)
     assert len(files) >= 10
     for file in files:
         assert (ROOT / "docs" / file).is_file(), file
-        built = site_dir / (file[:-3].removesuffix("index") + "/index.html").lstrip("/")
         built = site_dir / ("index.html" if file == "index.md" else
                             file[:-3].removesuffix("/index") + "/index.html")
         assert built.is_file(), f"{file} -> {built}"
@@ -179,3 +161,8 @@ def test_404_page_helps_the_reader_back(site_dir):
     assert "<h1>Page not found</h1>" in html
     for target in ("chapters/", "glossary/", "bibliography/"):
         assert f'href="{SUB_PATH}{target}"' in html
+
+
+def test_every_content_check_passes_on_the_real_guide():
+    """What `make check` runs, including the report of bibliography entries no page uses."""
+    assert [str(p) for p in site.check(ROOT)] == []

@@ -12,6 +12,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except site.GuideError as err:
+        print(err, file=sys.stderr)
+        print(f"{len(err.problems)} problem(s).", file=sys.stderr)
+        return 1
+
+
+def run(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="studyguide")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="every content check (what `make check` runs)")
@@ -29,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.site}: no built site here; run `make build` first", file=sys.stderr)
             return 2
         results = linkcheck.run(args.site, bibliography.load(ROOT / "bibliography.bib"),
-                                args.cache, linkcheck.Settings())
+                                args.cache, linkcheck.Settings(), own_host=links.site_host(ROOT))
         args.report.write_text(linkcheck.report(results), encoding="utf-8")
         broken = [r for r in results if r.status == "broken"]
         print(f"{len(results)} checked, {len(broken)} broken; report in {args.report}")
@@ -44,11 +53,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         problems = bibliography.load(args.file).problems
     else:
-        try:
-            problems = site.check(args.root)
-        except site.GuideError as err:
-            print(err, file=sys.stderr)
-            return 1
+        problems = site.check(args.root)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

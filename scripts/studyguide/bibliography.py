@@ -24,6 +24,13 @@ URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 YEAR_RE = re.compile(r"^\d{4}$")
 ENTRY_START_RE = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]*)\s*(,?)", re.M)
 FIRST_YEAR = 1500
+# Themes the bibliography page filters on (the `keywords` field: one to four of these).
+THEMES = {
+    "peer-support", "listeners-suicide-prevention", "mentoring", "desistance",
+    "narrative-identity", "generativity", "hope-future-selves", "stigma-labelling",
+    "sexual-offending", "prison-life-climate", "mental-health", "active-citizenship",
+    "restorative-justice", "reintegration", "meaning-existential", "research-methods", "policy",
+}
 
 # Fields an entry of each type must have. A tuple means "one of these".
 REQUIRED: dict[str, list[str | tuple[str, ...]]] = {
@@ -290,6 +297,12 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
     url = entry.raw.get("url")
     if url is not None and not URL_RE.match(url):
         report(f"malformed URL '{url}'; give a full http(s):// address")
+
+    keywords = entry.keywords
+    unknown = [k for k in keywords if k not in THEMES]
+    if not 1 <= len(keywords) <= 4 or unknown:
+        report("keywords must be one to four themes from the list in the README"
+               + (f" (unknown: {', '.join(unknown)})" if unknown else f" (has {len(keywords)})"))
 
     pages = entry.raw.get("pages")
     if pages is not None and re.search(r"\d\s*(-|‐|–|—)\s*\d", pages) and "--" not in pages:

@@ -68,21 +68,19 @@ def usage(docs: Path, contents: dict) -> dict[str, list[Use]]:
         record = records.get(src)
         if record:
             use = Use(record["label"], src, chapter=chapter_slug(record["chapter"]))
-            for item in page.meta.get("further_reading") or []:
-                if isinstance(item, dict) and item.get("key"):
-                    add(item["key"], use)
-        term = None
-        for line_number, line in enumerate(page.body.split("\n"), 1):
-            match = pages.GLOSSARY_TERM_RE.match(line)
-            if match:
-                term = match
-            for cite in citations.find(line):
-                if record:
-                    add(cite.key, use)
-                elif src == "glossary.md" and term:
-                    add(cite.key, Use(f"Glossary: {term.group('term')}", src, term.group("id")))
-                else:
-                    add(cite.key, Use(page.meta.get("title") or src, src))
+            for item in pages.valid_further_reading(page):
+                add(item["key"], use)
+        lines = page.body.split("\n")
+        for cite in citations.find(page.body):  # code blocks and spans excluded
+            if record:
+                add(cite.key, use)
+                continue
+            term = next((m for m in map(pages.GLOSSARY_TERM_RE.match, reversed(lines[:cite.line]))
+                         if m), None) if src == "glossary.md" else None
+            if term:
+                add(cite.key, Use(f"Glossary: {term.group('term')}", src, term.group("id")))
+            else:
+                add(cite.key, Use(str(page.meta.get("title") or src), src))
     return found
 
 
@@ -153,19 +151,7 @@ def reading_lists(bib: Bibliography, uses: dict[str, list[Use]], contents: dict)
     return lists
 
 
-def write_downloads(site_dir: Path, lists: dict[str, list[Entry]]) -> list[Path]:
-    folder = Path(site_dir) / DOWNLOADS
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for stem, entries in lists.items():
-        for suffix, text in ((".bib", exports.to_bibtex(entries)), (".ris", exports.to_ris(entries))):
-            path = folder / f"{stem}{suffix}"
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    return written
-
-
-def filter_options(bib: Bibliography, uses: dict[str, list[Use]], contents: dict) -> str:
+def filter_options(bib: Bibliography, contents: dict) -> str:
     """JSON for the page's filters: chapters, themes and kinds that occur, and the year range."""
     chapters = [{"value": chapter_slug(c["chapter"]), "label": c["label"]}
                 for c in contents["chapters"]]
@@ -180,8 +166,8 @@ def filter_options(bib: Bibliography, uses: dict[str, list[Use]], contents: dict
     })
 
 
-def options_script(bib: Bibliography, uses: dict[str, list[Use]], contents: dict) -> str:
-    data = filter_options(bib, uses, contents).replace("</", "<\\/")
+def options_script(bib: Bibliography, contents: dict) -> str:
+    data = filter_options(bib, contents).replace("</", "<\\/")
     return f'<script type="application/json" id="bib-options">{data}</script>'
 
 

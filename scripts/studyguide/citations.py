@@ -16,8 +16,10 @@ from .problems import Problem
 
 # What mkdocs-bibtex treats as a citation block: any [...] on one line that holds an '@'.
 BLOCK_RE = re.compile(r"\[([^\[\]\n]*?@[^\[\]\n]*?)\]")
-# One ';'-separated part: optional prefix, @key, optional ', locator'.
-PART_RE = re.compile(r"^(?P<prefix>[^@;]*?)\s*@(?P<key>[^\s,;\]]+)(?:,\s*(?P<suffix>.+))?$")
+# One ';'-separated part: optional prefix, @key, then optionally ', locator'.
+PART_RE = re.compile(r"^(?P<prefix>[^@;]*?)\s*@(?P<key>[^\s,;\]]+)(?P<rest>.*)$")
+# mkdocs-bibtex skips parts that start with an e-mail address; so does this module.
+EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+")
 # mkdocs-bibtex ends a key at any character outside this set.
 RENDERABLE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
@@ -33,6 +35,21 @@ class Citation:
     text: str  # the whole bracketed block, for messages
     prefix: str = ""
     locator: str = ""
+    malformed: bool = False  # text after the key that is not ", locator"
+
+
+def parse_part(part: str) -> Citation | None:
+    """One ';'-separated part of a citation block (line and text filled in by the caller)."""
+    part = part.strip()
+    if EMAIL_RE.match(part):
+        return None
+    match = PART_RE.match(part)
+    if not match:
+        return None
+    rest = match.group("rest").strip()
+    locator = rest[1:].strip() if rest.startswith(",") else ""
+    return Citation(match.group("key"), 0, "", match.group("prefix").strip(), locator,
+                    malformed=bool(rest) and not rest.startswith(","))
 
 
 def code_mask(markdown: str) -> list[bool]:
@@ -66,11 +83,10 @@ def find(markdown: str) -> list[Citation]:
             continue
         for block in BLOCK_RE.finditer(_without_code_spans(line)):
             for part in block.group(1).split(";"):
-                match = PART_RE.match(part.strip())
-                if match:
-                    found.append(Citation(match.group("key"), number, block.group(0),
-                                          match.group("prefix").strip(),
-                                          (match.group("suffix") or "").strip()))
+                cite = parse_part(part)
+                if cite:
+                    found.append(Citation(cite.key, number, block.group(0), cite.prefix,
+                                          cite.locator, cite.malformed))
     return found
 
 
@@ -83,7 +99,11 @@ def check(markdown: str, known_keys, rel_path: str, root: Path | None = None) ->
     known = list(known_keys)
     problems: list[Problem] = []
     for cite in find(markdown):
-        if not RENDERABLE_KEY_RE.match(cite.key):
+        if cite.malformed:
+            problems.append(Problem(rel_path, cite.line,
+                                    f"citation {cite.text}: put a comma between the key and the "
+                                    "locator, like [@key, p. 12]"))
+        elif not RENDERABLE_KEY_RE.match(cite.key):
             problems.append(Problem(rel_path, cite.line,
                                     f"citation key '{cite.key}' in {cite.text} has characters the "
                                     "renderer cannot read; keys are letters and digits only"))
@@ -131,14 +151,13 @@ def unmask(text: str) -> str:
 
 
 def mask_unknown(markdown: str, known_keys) -> str:
-    """Keep citations with unknown keys away from the renderer (it would drop them and print a
-    traceback); they are reported by `check()` and then fail the build as raw syntax."""
+    """Keep citations with unknown keys or malformed locators away from the renderer (it would
+    drop them or stop with a traceback); `check()` reports them and the build fails."""
     known = set(known_keys)
 
     def mask(block: re.Match) -> str:
-        parts = [PART_RE.match(p.strip()) for p in block.group(1).split(";")]
-        keys = [m.group("key") for m in parts if m]
-        if all(k in known for k in keys):
+        parts = [parse_part(p) for p in block.group(1).split(";")]
+        if all(c.key in known and not c.malformed for c in parts if c):
             return block.group(0)
         return block.group(0).replace("@", MASK)
 

@@ -130,7 +130,10 @@ def run(site_dir: Path, bib: Bibliography, cache_file: Path, settings: Settings,
         own_host: str | None = None, now: float | None = None) -> list[Result]:
     """Check every external link and DOI, reusing cached results that are recent and good."""
     now = time.time() if now is None else now
-    cache: dict[str, dict] = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
+    try:
+        cache: dict[str, dict] = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
+    except ValueError:
+        cache = {}  # a damaged cache is only a slower run
     http = session(settings)
     results: list[Result] = []
     todo: list[tuple[str, list[str], object]] = [

@@ -80,8 +80,11 @@ def targets(guide, nav_pages: list[str]) -> list[Target]:
 
 def short_reference(entry) -> str:
     names = [a.split(",")[0] for a in entry.authors or entry.editors]
-    who = names[0] + (" et al." if len(names) > 2 else f" and {names[1]}" if len(names) == 2 else "")
-    return f"{who} ({entry.year}). {entry.fields.get('title', '')}"
+    if names:
+        who = names[0] + (" et al." if len(names) > 2 else f" and {names[1]}" if len(names) == 2 else "")
+    else:
+        who = entry.fields.get("institution") or entry.fields.get("howpublished") or "Anonymous"
+    return f"{who} ({entry.year or 'n.d.'}). {entry.fields.get('title', '')}"
 
 
 # --- Files for lecturers --------------------------------------------------------------------------
@@ -223,13 +226,30 @@ def read_manifest(path: Path) -> list[str]:
             if line.strip().startswith("/")]
 
 
-def load_nav(root: Path) -> list[str]:
-    """The nav of mkdocs.yml as docs-relative sources, without MkDocs (!ENV tags ignored)."""
+def read_config(root: Path) -> dict:
+    """mkdocs.yml without MkDocs: `!ENV [NAME, default]` gives the variable or the default."""
+    import os
+
     import yaml
 
     class Loader(yaml.SafeLoader):
         pass
 
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    config = yaml.load((Path(root) / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    return nav_sources(config.get("nav"))
+    def env(loader, node):
+        name, *default = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) \
+            else [loader.construct_scalar(node)]
+        return os.environ.get(name, default[0] if default else None)
+
+    Loader.add_constructor("!ENV", env)
+    return yaml.load((Path(root) / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+def load_nav(root: Path) -> list[str]:
+    """The nav of mkdocs.yml as docs-relative sources."""
+    return nav_sources(read_config(root).get("nav"))
+
+
+def site_host(root: Path) -> str | None:
+    from urllib.parse import urlsplit
+
+    return urlsplit(read_config(root).get("site_url") or "").hostname

@@ -74,15 +74,19 @@ class Page:
         return {"introduction": "intro", "conclusion": "concl"}.get(str(chapter), f"ch{chapter}")
 
 
+# The front-matter block as MkDocs reads it (mkdocs/utils/meta.py).
+FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*\n", re.S)
+
+
 def read_page(path: Path, root: Path) -> tuple[Page | None, list[Problem]]:
     rel = str(path.relative_to(root))
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---\n"):
+    text = path.read_text(encoding="utf-8").lstrip("\ufeff")
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        if text.startswith("---"):
+            return None, [Problem(rel, 1, "front matter is never closed; end it with a line '---'")]
         return Page(path, rel, {}, text, 1), []
-    end = text.find("\n---\n", 4)
-    if end < 0:
-        return None, [Problem(rel, 1, "front matter is never closed; end it with a line '---'")]
-    raw = text[4:end]
+    raw = match.group(1) or ""
     try:
         meta = yaml.safe_load(raw) or {}
     except yaml.YAMLError as err:
@@ -95,11 +99,11 @@ def read_page(path: Path, root: Path) -> tuple[Page | None, list[Problem]]:
         return None, [Problem(rel, 2, "front matter must be 'name: value' lines")]
     meta_lines = {}
     for number, line in enumerate(raw.split("\n"), 2):
-        match = re.match(r"^([A-Za-z_]+):", line)
-        if match:
-            meta_lines[match.group(1)] = number
-    body_line = raw.count("\n") + 4
-    return Page(path, rel, meta, text[end + 5:], body_line, meta_lines), []
+        found = re.match(r"^([A-Za-z_]+):", line)
+        if found:
+            meta_lines[found.group(1)] = number
+    body_line = text.count("\n", 0, match.end()) + 1
+    return Page(path, rel, meta, text[match.end():], body_line, meta_lines), []
 
 
 def sections(page: Page) -> list[tuple[str, int, str]]:
@@ -185,12 +189,16 @@ def validate_chapter(page: Page, contents: list[dict], glossary: set[str],
             at(meta_at("description"), f"front matter: description too long ({len(description)} "
                f"characters; at most {DESCRIPTION_MAX}); shorten it")
     notes = meta.get("content_notes") or []
-    for note in notes if isinstance(notes, list) else [notes]:
+    if not _strings(notes):
+        at(meta_at("content_notes"), "front matter: content_notes must be a list such as "
+           "[suicide, self-harm]")
+        notes = []
+    for note in notes:
         if note not in CONTENT_NOTES:
             at(meta_at("content_notes"), f"front matter: unknown content note '{note}'; use "
                + ", ".join(sorted(CONTENT_NOTES)))
     concepts = meta.get("key_concepts") or []
-    if not isinstance(concepts, list) or not concepts:
+    if not _strings(concepts) or not concepts:
         at(meta_at("key_concepts"), "front matter: key_concepts must list glossary ids")
         concepts = []
     for concept in concepts:
@@ -204,7 +212,8 @@ def validate_chapter(page: Page, contents: list[dict], glossary: set[str],
            f"(has {len(reading) if isinstance(reading, list) else 0})")
         reading = reading if isinstance(reading, list) else []
     for item in reading:
-        if not isinstance(item, dict) or not item.get("key") or not item.get("why"):
+        if not isinstance(item, dict) or not _strings([item.get("key"), item.get("why")]) \
+                or not item["key"] or not item["why"].strip():
             at(meta_at("further_reading"), "front matter: each further_reading item needs "
                "'key' (a bibliography key) and 'why' (one line)")
         elif item["key"] not in bib_keys:
@@ -280,6 +289,39 @@ def validate_chapter(page: Page, contents: list[dict], glossary: set[str],
         line, text = by_title["References"]
         if "\\bibliography" not in text:
             at(line, "References: the section must contain \\bibliography")
+    return problems
+
+
+def _strings(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def valid_further_reading(page: Page) -> list[dict]:
+    """The well-formed further_reading items of a page (the rest are reported by the validator)."""
+    items = page.meta.get("further_reading") or []
+    return [i for i in items if isinstance(i, dict) and _strings([i.get("key"), i.get("why")])] \
+        if isinstance(items, list) else []
+
+
+def glossary_problems(path: Path, root: Path) -> list[Problem]:
+    """Every term heading must carry a lower-case id, once."""
+    if not path.is_file():
+        return []
+    rel = str(path.relative_to(root))
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        if not line.startswith("### "):
+            continue
+        match = GLOSSARY_TERM_RE.match(line)
+        if not match:
+            problems.append(Problem(rel, number, "glossary term heading needs a lower-case id, "
+                                    "like '### Helper therapy principle {#helper-therapy-principle}'"))
+        elif match.group("id") in seen:
+            problems.append(Problem(rel, number, f"duplicate glossary id '{match.group('id')}' "
+                                    f"(also at line {seen[match.group('id')]})"))
+        else:
+            seen[match.group("id")] = number
     return problems
 
 
@@ -364,7 +406,7 @@ def glossary_usage(chapters: list[Page], contents: list[dict]) -> dict[str, list
         if not record:
             continue
         for concept in page.meta.get("key_concepts") or []:
-            usage.setdefault(concept, []).append((record["label"], record["page"]))
+            usage.setdefault(str(concept), []).append((record["label"], record["page"]))
     return usage
 
 

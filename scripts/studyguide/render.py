@@ -68,8 +68,8 @@ def format_references(bib_path: Path, style: str = "apa", cache_dir: Path | None
 
     One pandoc run for the whole file, so the cost does not grow with the number of pages (it
     grows faster than linearly with the number of entries: citeproc compares them for
-    disambiguation). With `cache_dir`, the result is kept under a hash of the .bib, the style
-    and pandoc's version, so unchanged input is not formatted twice.
+    disambiguation). With `cache_dir`, the result is kept under a hash of the .bib, the style,
+    pandoc's version and this module, so unchanged input is not formatted twice.
     """
     import hashlib
     import json
@@ -80,7 +80,7 @@ def format_references(bib_path: Path, style: str = "apa", cache_dir: Path | None
     if cache_dir is not None:
         digest = hashlib.sha256()
         for part in (Path(bib_path).read_bytes(), csl_path(style).read_bytes(),
-                     pypandoc.get_pandoc_version().encode()):
+                     pypandoc.get_pandoc_version().encode(), Path(__file__).read_bytes()):
             digest.update(part)
         cache_file = Path(cache_dir) / f"references-{style}-{digest.hexdigest()[:20]}.json"
         if cache_file.is_file():

@@ -26,7 +26,11 @@ HANDOUTS = "handouts"
 
 
 class GuideError(Exception):
-    """Input so broken that nothing else can be checked (message is located)."""
+    """Input that leaves the guide's data unusable; carries every located problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
 
 
 @dataclass
@@ -42,7 +46,6 @@ class Guide:
     nav_pages: list[str] = field(default_factory=list)   # docs-relative sources, nav order
     site_url: str = ""
     site_name: str = ""
-    problems: list[Problem] = field(default_factory=list)
 
     @property
     def glossary_usage(self):
@@ -78,7 +81,7 @@ class Guide:
             markdown = markdown.replace("<!-- bibliography-count -->", f"{len(self.bib.entries)} works")
             markdown = markdown.replace(
                 "<!-- bibliography-options -->",
-                bibpage.options_script(self.bib, self.uses, self.contents))
+                bibpage.options_script(self.bib, self.contents))
         if citations.find(markdown) and "\\bibliography" not in markdown:
             markdown = markdown.rstrip() + "\n\n## References\n\n\\bibliography\n"
         return markdown
@@ -164,17 +167,15 @@ class Guide:
 
 
 def load(root: Path) -> Guide:
+    """Read and check everything. Problems that would leave the pages' data unusable (lint,
+    chapter pages, glossary) raise GuideError with every located message."""
     root = Path(root)
     bib = bibliography.load(root / "bibliography.bib", root=root)
     if bib.problems:
-        raise GuideError("bibliography.bib has problems:\n" + "\n".join(map(str, bib.problems)))
-    try:
-        contents = yaml.safe_load((root / CONTENTS_FILE).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise GuideError(f"{CONTENTS_FILE}:1: cannot read the book's contents ({err})") from None
-
+        raise GuideError(bib.problems)
+    contents = _contents(root)
     glossary = pages.glossary_terms(root / GLOSSARY_FILE)
-    problems: list[Problem] = []
+    problems = pages.glossary_problems(root / GLOSSARY_FILE, root)
     chapters: dict[str, pages.Page] = {}
     for path in sorted((root / CHAPTERS_DIR).glob("*.md")):
         page, read_problems = pages.read_page(path, root)
@@ -183,11 +184,50 @@ def load(root: Path) -> Guide:
             chapters[str(path.relative_to(root / "docs"))] = page
             problems += pages.validate_chapter(page, contents["chapters"], set(glossary),
                                                bib.keys)
-    guide = Guide(root, bib, contents, glossary, chapters, problems=problems)
+    problems += _chapter_file_problems(root, contents, chapters)
+    if problems:
+        raise GuideError(problems)
+    guide = Guide(root, bib, contents, glossary, chapters)
     guide.references = render.format_references(root / "bibliography.bib", cache_dir=root / ".cache")
     guide.uses = bibpage.usage(root / "docs", contents)
     guide.definitions = pages.glossary_definitions(root / GLOSSARY_FILE)
     return guide
+
+
+def _contents(root: Path) -> dict:
+    try:
+        contents = yaml.safe_load((root / CONTENTS_FILE).read_text(encoding="utf-8"))
+        for record in contents["chapters"]:
+            record["chapter"], record["label"], record["title"], record["page"]  # noqa: B018
+        contents["parts"], contents["book"]  # noqa: B018
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as err:
+        raise GuideError([Problem(CONTENTS_FILE, 1, f"cannot read the book's contents "
+                                  f"({type(err).__name__}: {err}); see the README")]) from None
+    return contents
+
+
+def _chapter_file_problems(root: Path, contents: dict, chapters: dict[str, pages.Page]) -> list[Problem]:
+    """Each chapter of the contents has its page, at its address, and ids are unique site-wide."""
+    problems = []
+    for record in contents["chapters"]:
+        page = chapters.get(record["page"])
+        if page is None:
+            if (root / "docs" / record["page"]).is_file():  # a missing page fails the nav check
+                problems.append(Problem(f"docs/{record['page']}", 1, f"this is the page of "
+                                        f"{record['label']}: its front matter needs "
+                                        f"chapter: {record['chapter']}"))
+        elif str(page.meta.get("chapter")) != str(record["chapter"]):
+            problems.append(Problem(page.rel, page.meta_lines.get("chapter", 1),
+                                    f"front matter: this page is {record['label']}; set "
+                                    f"chapter: {record['chapter']}"))
+    seen: dict[str, str] = {}
+    for src, page in chapters.items():
+        for question in pages.questions(page):
+            if question.id in seen and seen[question.id] != src:
+                problems.append(Problem(page.rel, question.line, f"question id '{question.id}' "
+                                        f"is already used in docs/{seen[question.id]}"))
+            seen.setdefault(question.id, src)
+    return problems
 
 
 def check(root: Path) -> list[Problem]:
@@ -196,8 +236,11 @@ def check(root: Path) -> list[Problem]:
     bib = bibliography.load(root / "bibliography.bib", root=root)
     if bib.problems:
         return bib.problems
-    guide = load(root)
-    problems = list(guide.problems)
+    try:
+        guide = load(root)
+    except GuideError as err:
+        return err.problems
+    problems: list[Problem] = []
     cited: set[str] = set()
     for path in sorted((root / "docs").rglob("*.md")):
         rel = str(path.relative_to(root))
@@ -205,11 +248,11 @@ def check(root: Path) -> list[Problem]:
         problems += citations.check(text, bib.keys, rel, root=root)
         cited.update(c.key for c in citations.find(text))
     for page in guide.chapters.values():
-        cited.update(item.get("key") for item in page.meta.get("further_reading") or []
-                     if isinstance(item, dict))
+        cited.update(item["key"] for item in pages.valid_further_reading(page))
     for key, entry in bib.entries.items():
         if key not in cited:
             problems.append(Problem(str(bib.path.relative_to(root)), entry.line,
                                     f"{key}: no page cites this work or lists it as further "
                                     "reading; cite it or remove it"))
     return problems
+
