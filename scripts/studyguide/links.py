@@ -109,8 +109,8 @@ def manifest(items: list[Target]) -> list[str]:
 
 
 def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> str:
-    """The tables of the "Linking to this guide" page, grouped by page (questions and sections
-    under their chapter; glossary terms and references summarised with a link to their list)."""
+    """The tables of the "Linking to this guide" page, one per page: the page itself, then its
+    sections, seminar questions, handout, glossary terms or bibliography entries."""
     up = "../" * from_src.count("/")
     blocks: list[str] = []
     by_page: dict[str, list[Target]] = {}
@@ -121,22 +121,15 @@ def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> 
         blocks.append(f"### [{head.title}]({up}{src})\n")
         rows = ["| What | Address |", "|---|---|"]
         for t in group:
-            if t.kind in ("term", "reference"):
-                continue
             if t.kind == "page":
                 text = "The whole page"
             elif t.kind == "handout":
                 text = "Printable seminar handout"
             else:
-                label = "Section" if t.kind == "section" else t.path.split("#")[-1]
+                label = {"section": "Section", "term": "Term", "reference": "Entry"}.get(
+                    t.kind, t.path.split("#")[-1])
                 text = f"{label}: {html.escape(t.title, quote=False)}"
             rows.append(f"| {text.replace('|', '∣')} | `{t.url(site_url)}` |")
-        terms = [t for t in group if t.kind in ("term", "reference")]
-        if terms:
-            example = terms[0]
-            rows.append(f"| {len(terms)} entries, each with its own address, for example "
-                        f"{html.escape(example.title, quote=False).replace('|', '∣')} "
-                        f"| `{example.url(site_url)}` |")
         blocks.append('<div class="link-targets" markdown="1">\n\n' + "\n".join(rows)
                       + "\n\n</div>\n")
     return "\n".join(blocks)
