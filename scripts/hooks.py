@@ -73,17 +73,14 @@ def before_bibtex(markdown, page, config, files):
 
 @event_priority(-100)
 def after_bibtex(markdown, page, config, files):
-    up = "../" * page.file.src_uri.count("/")
-    markdown = render.clean_references(markdown, lambda key: f"{up}bibliography.md#ref-{key}")
-    return citations.unmask(markdown)
+    return citations.unmask(_state["guide"].finish_page(page.file.src_uri, markdown))
 
 
 on_page_markdown = CombinedEvent(before_bibtex, after_bibtex)
 
 
 def on_page_context(context, page, config, nav):
-    jsonld = _state["guide"].jsonld(page.file.src_uri, page.canonical_url, config["site_name"],
-                                    config["site_url"])
+    jsonld = _state["guide"].jsonld(page.file.src_uri, page.canonical_url)
     if jsonld:
         page.meta["jsonld"] = jsonld
     return context

@@ -45,9 +45,8 @@ def test_page_lists_exactly_the_entries_of_the_bib_file(bib, page_html):
 
 def test_entries_are_in_apa_order(page_html):
     ids = entry_ids(page_html)
+    assert ids == list(site.load(ROOT).references)  # the order citeproc gives in APA style
     assert ids.index("aresti2010doing") < ids.index("bagnall2015systematic") < ids.index("becker1963outsiders")
-    surnames = [re.sub(r"[^a-z]", "", k.split("19")[0].split("20")[0]) for k in ids]
-    assert surnames == sorted(surnames) or sum(a > b for a, b in zip(surnames, surnames[1:])) <= 3
 
 
 def test_each_entry_shows_its_themes_and_where_it_is_used(page_html):
@@ -167,4 +166,5 @@ def test_copy_bibtex_button(browser, base_url):
     page.wait_for_function("document.querySelector('#ref-becker1963outsiders .bib-copy').textContent === 'Copied'")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("@book{becker1963outsiders,")
+    assert page.locator("#bib-count").inner_text().endswith("works")  # the count stays
     context.close()

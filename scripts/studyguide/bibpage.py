@@ -171,6 +171,11 @@ def options_script(bib: Bibliography, contents: dict) -> str:
     return f'<script type="application/json" id="bib-options">{data}</script>'
 
 
+def to_root(src: str) -> str:
+    """The relative path from a docs page's folder back to docs/ ("" or "../", "../../" …)."""
+    return "../" * src.count("/")
+
+
 def page_url(src: str) -> str:
     """The site-relative URL of a page with directory URLs: chapters/chapter-1.md -> chapters/chapter-1/."""
     stem = src[:-3]
@@ -190,7 +195,7 @@ def relative_url(from_src: str, to_src: str) -> str:
 def reading_list_markdown(src: str, record: dict) -> str:
     """Under a chapter's further reading: the list as files, and as a filtered bibliography."""
     stem = Path(record["page"]).stem
-    up = "../" * src.count("/")
+    up = to_root(src)
     filtered = relative_url(src, "bibliography.md") + f"?chapter={chapter_slug(record['chapter'])}"
     return (f"**This chapter's reading list:** [BibTeX]({up}downloads/{stem}.bib) · "
             f"[RIS]({up}downloads/{stem}.ris) · "

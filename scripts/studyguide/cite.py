@@ -44,7 +44,7 @@ def formatted(entries: list[Entry]) -> dict[str, dict[str, str]]:
 
 def section_markdown(record: dict, texts: dict[str, dict[str, str]], src: str) -> str:
     """The "Cite this page" section of a chapter page."""
-    up = "../" * src.count("/")
+    up = bibpage.to_root(src)
     stem = f"cite-{Path(record['page']).stem}"
 
     def block(heading: str, key: str) -> list[str]:

@@ -111,7 +111,7 @@ def manifest(items: list[Target]) -> list[str]:
 def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> str:
     """The tables of the "Linking to this guide" page, one per page: the page itself, then its
     sections, seminar questions, handout, glossary terms or bibliography entries."""
-    up = "../" * from_src.count("/")
+    up = bibpage.to_root(from_src)
     blocks: list[str] = []
     by_page: dict[str, list[Target]] = {}
     for t in items:

@@ -450,10 +450,7 @@ def glossary_definitions(path: Path) -> dict[str, str]:
         if match:
             current = match.group("id")
         elif current and line.strip() and not line.startswith(("#", "!!!", "???", "    ")):
-            text = re.sub(r"\s*" + CITATION_RE.pattern, "", line)
-            text = _MD_LINK_RE.sub(r"\1", text).replace("*", "").replace("_", "")
-            text = " ".join(text.split())
-            first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[0]
+            first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", plain_text(line))[0]
             definitions[current] = first.replace('"', "\u201d")
             current = None
     return definitions

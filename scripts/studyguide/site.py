@@ -7,15 +7,14 @@ Used by the MkDocs hooks and by `python -m studyguide check`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 
-import re
-from functools import cached_property
-
-from . import bibliography, bibpage, cite, citations, links, metadata, pages, render
+from . import bibliography, bibpage, cite, citations, exports, links, metadata, pages, render
 from .problems import Problem
 
 CONTENTS_FILE = "docs/book/contents.yml"
@@ -57,7 +56,7 @@ class Guide:
             record = self._record(page)
             markdown = pages.render_questions(markdown)
             markdown = pages.replace_further_reading(
-                markdown, page.meta.get("further_reading") or [], self.references,
+                markdown, pages.valid_further_reading(page), self.references,
                 bibpage.reading_list_markdown(src_uri, record))
             markdown = pages.add_handout_link(markdown, f"../{HANDOUTS}/{Path(src_uri).name}")
             if self.site_url:
@@ -128,15 +127,20 @@ class Guide:
                 + (note.group(0).strip() + "\n\n" if note else "") + "\n\n".join(parts)
                 + "\n\n</div>\n")
 
-    def jsonld(self, src_uri: str, url: str, site_name: str, site_url: str) -> str | None:
+    def finish_page(self, src_uri: str, markdown: str) -> str:
+        """After mkdocs-bibtex: clean its output; each reference links to its bibliography entry."""
+        up = bibpage.to_root(src_uri)
+        return render.clean_references(markdown, lambda key: f"{up}bibliography.md#ref-{key}")
+
+    def jsonld(self, src_uri: str, url: str) -> str | None:
         """schema.org JSON-LD for the book page and the chapter pages; None elsewhere."""
         page = self.chapters.get(src_uri)
         if page is not None:
-            record = pages.expected_titles(self.contents["chapters"])[str(page.meta["chapter"])]
-            return metadata.script(metadata.chapter_page(page, record, self.contents, url,
-                                                         site_name, site_url))
+            return metadata.script(metadata.chapter_page(
+                page, self._record(page), self.contents, url, self.site_name, self.site_url))
         if src_uri == "book/index.md":
-            return metadata.script(metadata.book_page(self.contents, url, site_name, site_url))
+            return metadata.script(metadata.book_page(self.contents, url, self.site_name,
+                                                      self.site_url))
         return None
 
     def handouts(self) -> dict[str, str]:
@@ -150,13 +154,12 @@ class Guide:
         files: dict[str, str | bytes] = {
             f"{bibpage.DOWNLOADS}/{stem}{suffix}": writer(entries)
             for stem, entries in lists.items()
-            for suffix, writer in ((".bib", bibpage.exports.to_bibtex),
-                                   (".ris", bibpage.exports.to_ris))}
+            for suffix, writer in ((".bib", exports.to_bibtex), (".ris", exports.to_ris))}
         for src in self.chapters if self.site_url else []:
             stem = f"cite-{Path(src).stem}"
             entries = self.page_citation_entries(src)
-            files[f"{bibpage.DOWNLOADS}/{stem}.bib"] = bibpage.exports.to_bibtex(entries)
-            files[f"{bibpage.DOWNLOADS}/{stem}.ris"] = bibpage.exports.to_ris(entries)
+            files[f"{bibpage.DOWNLOADS}/{stem}.bib"] = exports.to_bibtex(entries)
+            files[f"{bibpage.DOWNLOADS}/{stem}.ris"] = exports.to_ris(entries)
         if self.nav_pages:
             targets = self.targets
             files[f"{bibpage.DOWNLOADS}/links.csv"] = links.to_csv(targets, self.site_url)
@@ -232,14 +235,11 @@ def _chapter_file_problems(root: Path, contents: dict, chapters: dict[str, pages
 
 def check(root: Path) -> list[Problem]:
     """Everything `make check` reports: bibliography lint, chapter pages, citations, usage."""
-    root = Path(root)
-    bib = bibliography.load(root / "bibliography.bib", root=root)
-    if bib.problems:
-        return bib.problems
     try:
-        guide = load(root)
+        guide = load(Path(root))
     except GuideError as err:
         return err.problems
+    root, bib = guide.root, guide.bib
     problems: list[Problem] = []
     cited: set[str] = set()
     for path in sorted((root / "docs").rglob("*.md")):

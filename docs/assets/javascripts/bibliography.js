@@ -93,24 +93,13 @@
 
   function addCopyButtons(entries) {
     entries.forEach(function (li) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "bib-copy";
-      button.textContent = "Copy BibTeX";
-      button.setAttribute("aria-label", "Copy BibTeX for " + li.id.replace(/^ref-/, ""));
-      button.addEventListener("click", function () {
-        var done = function () {
-          button.textContent = "Copied";
-          document.getElementById("bib-count").textContent = "BibTeX copied.";
-          setTimeout(function () { button.textContent = "Copy BibTeX"; }, 2000);
-        };
-        if (navigator.clipboard && window.isSecureContext) {
-          navigator.clipboard.writeText(li.dataset.bibtex).then(done);
-        }
-      });
-      li.querySelector(".bib-meta").appendChild(button);
+      var key = li.id.replace(/^ref-/, "");
+      li.querySelector(".bib-meta").appendChild(window.studyGuide.copyButton(
+        "Copy BibTeX", "Copy BibTeX for " + key,
+        function () { return li.dataset.bibtex; }, "BibTeX for " + key + " copied", "bib-copy"));
     });
   }
+
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);

@@ -1,4 +1,4 @@
-/* Small enhancements over pages that work without JavaScript:
+/* Small enhancements over pages that work without JavaScript (load before bibliography.js):
    - seminar questions: a "Copy link" button beside each question's permalink;
    - Linking to this guide: a "Copy" button beside every address;
    - Cite this page: a "Copy" button beside each reference;
@@ -38,10 +38,10 @@
   }
 
   /* A button that copies getText() and says so, visibly and to screen readers. */
-  function copyButton(label, accessibleName, getText, done) {
+  function copyButton(label, accessibleName, getText, done, className) {
     var button = document.createElement("button");
     button.type = "button";
-    button.className = "question-copy";
+    button.className = className || "question-copy";
     button.textContent = label;
     button.setAttribute("aria-label", accessibleName);
     button.addEventListener("click", function () {
@@ -82,6 +82,8 @@
         function () { return text.textContent.trim(); }, style + " reference copied"));
     });
   }
+
+  window.studyGuide = { copyButton: copyButton };  /* shared with bibliography.js */
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(enhance);
