@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .mdlines import CODE_SPAN_RE, code_mask, without_code_spans
 from .problems import Problem
 
 # What mkdocs-bibtex treats as a citation block: any [...] on one line that holds an '@'.
@@ -22,8 +23,6 @@ PART_RE = re.compile(r"^(?P<prefix>[^@;]*?)\s*@(?P<key>[^\s,;\]]+)(?P<rest>.*)$"
 EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+")
 # mkdocs-bibtex ends a key at any character outside this set.
 RENDERABLE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
-CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 SNIPPET_RE = re.compile(r"""^\s*;?-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1""")
 MASK = "\ue000"  # private-use character that stands in for '@' inside code
 
@@ -52,36 +51,13 @@ def parse_part(part: str) -> Citation | None:
                     malformed=bool(rest) and not rest.startswith(","))
 
 
-def code_mask(markdown: str) -> list[bool]:
-    """For each line, True if it lies inside a fenced code block (fence lines included)."""
-    inside: list[bool] = []
-    fence: str | None = None
-    for line in markdown.split("\n"):
-        match = FENCE_RE.match(line)
-        if fence is None and match:
-            fence = match.group("fence")
-            inside.append(True)
-        elif fence is not None:
-            inside.append(True)
-            if match and match.group("fence")[0] == fence[0] and len(match.group("fence")) >= len(fence) \
-                    and not line.strip().strip(fence[0]):
-                fence = None
-        else:
-            inside.append(False)
-    return inside
-
-
-def _without_code_spans(line: str) -> str:
-    return CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
-
-
 def find(markdown: str) -> list[Citation]:
     """Every citation outside code, with its 1-based line number."""
     found: list[Citation] = []
     for number, (line, in_code) in enumerate(zip(markdown.split("\n"), code_mask(markdown)), 1):
         if in_code:
             continue
-        for block in BLOCK_RE.finditer(_without_code_spans(line)):
+        for block in BLOCK_RE.finditer(without_code_spans(line)):
             for part in block.group(1).split(";"):
                 cite = parse_part(part)
                 if cite:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from .mdlines import code_mask
 from .problems import Problem
 
 SECTIONS = [
@@ -109,11 +110,8 @@ def read_page(path: Path, root: Path) -> tuple[Page | None, list[Problem]]:
 def sections(page: Page) -> list[tuple[str, int, str]]:
     """(title, file line, text) of each level-2 section of the body, outside code fences."""
     found: list[tuple[str, int, list[str]]] = []
-    in_fence = False
-    for offset, line in enumerate(page.body.split("\n")):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        match = None if in_fence else H2_RE.match(line)
+    for offset, (line, in_code) in enumerate(zip(page.body.split("\n"), code_mask(page.body))):
+        match = None if in_code else H2_RE.match(line)
         if match:
             found.append((match.group("title"), page.body_line + offset, []))
         elif found:
