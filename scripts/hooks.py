@@ -44,7 +44,7 @@ def on_config(config):
         _state["guide"] = guide = site.load(ROOT)
     except site.GuideError as err:
         raise PluginError(f"{len(err.problems)} problem(s):\n{err}") from None
-    guide.configure(nav=config["nav"], site_url=config["site_url"], site_name=config["site_name"])
+    guide.configure(site_url=config["site_url"], site_name=config["site_name"])
     bibtex = config.plugins.get("bibtex")
     if bibtex is not None:
         bibtex.config.csl_file = str(render.csl_path("apa"))
@@ -53,6 +53,7 @@ def on_config(config):
 
 def on_files(files, config):
     guide = _state["guide"]
+    _state["sources"] = {f.dest_uri: f"docs/{f.src_uri}" for f in files if f.abs_src_path}
     for path, content in guide.downloads().items():
         files.append(File.generated(config, path, content=content))
     for path, content in guide.handouts().items():
@@ -63,10 +64,7 @@ def on_files(files, config):
 
 @event_priority(100)
 def before_bibtex(markdown, page, config, files):
-    guide = _state["guide"]
-    if page.file.abs_src_path:  # generated pages (handouts) are checked through their sources
-        _report(citations.check(Path(page.file.abs_src_path).read_text(encoding="utf-8"),
-                                guide.bib.keys, f"docs/{page.file.src_uri}", root=ROOT))
+    guide = _state["guide"]  # every source was read and checked once, in on_config
     markdown = guide.render_page(page.file.src_uri, markdown)
     return citations.mask_unknown(citations.mask_code(markdown), guide.bib.keys)
 
@@ -87,7 +85,10 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_page(output, page, config):
-    _report(sitecheck.leaked_syntax(output, f"docs/{page.file.src_uri}"))
+    source = _state["guide"].pages.get(page.file.src_uri)
+    _report(sitecheck.leaked_syntax(output, f"docs/{page.file.src_uri}",
+                                    source.body if source else None,
+                                    source.body_line if source else 1))
     return sitecheck.patch_theme_html(output)
 
 
@@ -101,6 +102,6 @@ def on_post_template(output_content, template_name, config):
 
 def on_post_build(config):
     base_path = urlsplit(config["site_url"] or "/").path or "/"
-    _report(sitecheck.check_links(Path(config["site_dir"]), base_path))
+    _report(sitecheck.check_links(Path(config["site_dir"]), base_path, _state.get("sources", {})))
     if _state["problems"] and _state["command"] != "serve":  # serve keeps showing the site
         raise PluginError(f"{len(_state['problems'])} problem(s) found; see the errors above")

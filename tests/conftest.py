@@ -107,6 +107,8 @@ def make_project(tmp_path: Path, pages: dict[str, str], bib: str | None = None) 
         encoding="utf-8")
     stubs = {"docs/chapters/index.md": "# Chapters\n", "docs/glossary.md": "# Glossary\n"}
     for rel, text in {**stubs, **pages}.items():  # the 404 page links to these
+        if rel.startswith("docs/") and rel.endswith(".md") and not text.startswith("---"):  # every page needs both
+            text = f'---\ntitle: "{Path(rel).stem}"\ndescription: "A test page."\n---\n' + text
         path = project / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -87,15 +87,14 @@ def test_whole_bibliography_downloads_reparse_to_the_same_records(site_dir, bib,
 
 def test_each_chapter_has_a_reading_list_that_matches_its_uses(site_dir):
     guide = site.load(ROOT)
-    for record in guide.contents["chapters"]:
-        stem = Path(record["page"]).stem
-        slug = bibpage.chapter_slug(record["chapter"])
+    for record in guide.chapter_records:
+        stem, slug = record.stem, record.slug
         expected = sorted(k for k, uses in guide.uses.items() if any(u.chapter == slug for u in uses))
         listed = bibliography.load(site_dir / "downloads" / f"{stem}.bib")
         assert sorted(listed.entries) == expected, stem
         ris = rispy.loads((site_dir / "downloads" / f"{stem}.ris").read_text(encoding="utf-8"))
         assert sorted(r["id"] for r in ris) == expected
-        chapter_html = (site_dir / record["page"].replace(".md", "/index.html")).read_text()
+        chapter_html = (site_dir / record.page.replace(".md", "/index.html")).read_text()
         assert f'href="../../downloads/{stem}.bib"' in chapter_html
         assert f'?chapter={slug}"' in chapter_html
 

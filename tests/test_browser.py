@@ -11,7 +11,7 @@ import axe_playwright_python
 import pytest
 
 from conftest import ROOT, built_pages, page_url
-from studyguide import pages
+from studyguide import glossary, sources
 
 pytestmark = pytest.mark.browser
 
@@ -143,6 +143,6 @@ def test_glossary_term_definition_shows_on_keyboard_focus(browser, base_url):
     page = context.new_page()
     page.goto(base_url + "chapters/chapter-1/")
     text = _tooltip_after_focus(page, 'a[href="../../glossary/#helper-therapy-principle"]')
-    definition = pages.glossary_definitions(ROOT / "docs/glossary.md")["helper-therapy-principle"]
+    definition = glossary.parse(sources.read_page(ROOT / "docs/glossary.md", ROOT)[0]).definitions["helper-therapy-principle"]
     assert text.strip() == definition
     context.close()

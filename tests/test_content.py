@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from studyguide import bibliography, citations, pages, site
+from studyguide import bibliography, citations, site, sources
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK_ISBN = "9780367894252"
@@ -53,7 +53,7 @@ def test_no_page_numbers_of_the_book(path):
 
 @pytest.mark.parametrize("path", PAGES, ids=rel)
 def test_no_long_quotation_attributed_to_the_book(path):
-    page, _ = pages.read_page(path, ROOT)
+    page, _ = sources.read_page(path, ROOT)
     body = "\n".join(line for line in page.body.split("\n")
                      if not line.lstrip().startswith(("???", "!!!")))  # admonition titles
     for paragraph in re.split(r"\n\s*\n", body):

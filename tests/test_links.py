@@ -15,20 +15,20 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, TEST_SITE_URL
-from studyguide import links, sitecheck, site
+from studyguide import links, sitecheck, site, sources
 
 MANIFEST = Path(__file__).parent / "permalinks.txt"
 NS = {"cc": links.CC_NS, "wl": links.WL_NS}
 
 
-CONFIG = links.read_config(ROOT)
+CONFIG = sources.load_config(ROOT)[0]
 REDIRECTS = next(p["redirects"]["redirect_maps"] for p in CONFIG["plugins"]
                  if isinstance(p, dict) and "redirects" in p)
 
 
 @pytest.fixture(scope="module")
 def targets():
-    return links.targets(site.load(ROOT), links.load_nav(ROOT))
+    return site.load(ROOT).targets
 
 
 def resolves(site_dir: Path, address: str) -> bool:

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from conftest import TEST_SITE_URL, built_pages
-from studyguide import pages, site
+from studyguide import chapter, site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,7 +53,7 @@ def test_chapter_pages_are_learning_resources_about_their_chapter(site_dir):
         assert book["@type"] == "Book" and book["isbn"] == "9780367894252"
         [quiz] = data["hasPart"]
         assert quiz["@type"] == "Quiz"
-        checks = pages.self_checks(page)
+        checks = chapter.self_checks(page)
         assert len(quiz["hasPart"]) == len(checks) >= 5
         for question, check in zip(quiz["hasPart"], checks):
             assert question["@type"] == "Question" and question["name"] == check.question

@@ -17,7 +17,7 @@ from studyguide import links, site, sitecheck
 
 
 def test_every_nav_entry_is_a_real_built_page(site_dir):
-    files = links.load_nav(ROOT)
+    files = site.load(ROOT).nav_pages
     assert len(files) >= 10
     for file in files:
         assert (ROOT / "docs" / file).is_file(), file
@@ -47,12 +47,25 @@ def test_link_checker_finds_broken_links_and_anchors(tmp_path):
         '<a href="missing/">bad</a><link rel="stylesheet" href="/elsewhere.css">'
         '<a href="https://example.org/x">external</a><a id="top" href="#top">self</a>')
     (tmp_path / "a" / "index.html").write_text('<h2 id="here">Here</h2>')
-    problems = [str(p) for p in sitecheck.check_links(tmp_path, "/sub/")]
+    problems = [str(p) for p in sitecheck.check_links(tmp_path, "/sub/",
+                                                      {"index.html": "docs/index.md"})]
+    site = tmp_path.name
     assert problems == [
-        "index.html:1: broken anchor 'a/#nowhere': no id 'nowhere' in a/index.html",
-        "index.html:1: broken link 'missing/': nothing at /sub/missing/",
-        "index.html:1: link '/elsewhere.css' leaves the site's path /sub/; make it relative",
+        f"{site}/index.html:1: broken anchor 'a/#nowhere': no id 'nowhere' in a/index.html "
+        "(from docs/index.md)",
+        f"{site}/index.html:1: broken link 'missing/': nothing at /sub/missing/ (from docs/index.md)",
+        f"{site}/index.html:1: link '/elsewhere.css' leaves the site's path /sub/; make it "
+        "relative (from docs/index.md)",
     ]
+
+
+def test_leaked_syntax_is_reported_at_its_source_line():
+    body = "# Title\n\nFine text.\n\n```\n[@incode]\n```\n\nA stray [@key] here.\n"
+    html = "<p>Fine text.</p><pre><code>[@incode]</code></pre><p>A stray [@key] here.</p>"
+    [problem] = sitecheck.leaked_syntax(html, "docs/p.md", body, body_line=5)
+    assert str(problem).startswith("docs/p.md:13: built page shows raw '[@'")
+    [generated] = sitecheck.leaked_syntax(html, "handouts/x.md")
+    assert generated.line == 1 and "(generated; no source line has it)" in generated.message
 
 
 def test_404_page_keeps_its_styling_under_the_sub_path(site_dir):

@@ -45,7 +45,7 @@ def run(argv: list[str] | None = None) -> int:
         return 1 if broken else 0
     if args.command == "permalinks":
         guide = site.load(ROOT)
-        print("\n".join(links.manifest(links.targets(guide, links.load_nav(ROOT)))))
+        print("\n".join(links.manifest(guide.targets)))
         return 0
     if args.command == "bib":
         if not args.file.is_file():

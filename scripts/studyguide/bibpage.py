@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import citations, exports, pages
+from . import citations, exports
 from .bibliography import Bibliography, Entry
+from .chapter import valid_further_reading
+from .glossary import Glossary
+from .sources import Chapter, Page
 
-MARKER = "<!-- bibliography-list -->"
 DOWNLOADS = "downloads"
 KIND_LABELS = {"article": "Journal article", "book": "Book", "chapter": "Book chapter",
                "report": "Report", "thesis": "Thesis", "other": "Other"}
@@ -40,13 +42,9 @@ def anchor(key: str) -> str:
     return f"ref-{key}"
 
 
-def chapter_slug(chapter) -> str:
-    return {"introduction": "intro", "conclusion": "concl"}.get(str(chapter), str(chapter))
-
-
-def usage(docs: Path, contents: dict) -> dict[str, list[Use]]:
+def usage(pages: dict[str, Page], records: list[Chapter], gloss: Glossary) -> dict[str, list[Use]]:
     """Bibliography key -> the places that cite it or list it as further reading, in book order."""
-    records = {c["page"]: c for c in contents["chapters"]}
+    by_page = {record.page: record for record in records}
     found: dict[str, list[Use]] = {}
 
     def add(key: str, use: Use) -> None:
@@ -54,33 +52,25 @@ def usage(docs: Path, contents: dict) -> dict[str, list[Use]]:
         if use not in uses:
             uses.append(use)
 
-    order = [c["page"] for c in contents["chapters"]]
-    paths = sorted(docs.rglob("*.md"), key=lambda p: (
-        order.index(str(p.relative_to(docs))) if str(p.relative_to(docs)) in order else 99,
-        str(p)))
-    for path in paths:
-        src = str(path.relative_to(docs))
+    ordered = sorted(pages.items(), key=lambda item: (
+        by_page[item[0]].order if item[0] in by_page else 99, item[0]))
+    for src, page in ordered:
         if src == "bibliography.md":
             continue
-        page, _ = pages.read_page(path, docs.parent)
-        if page is None:
-            continue
-        record = records.get(src)
+        record = by_page.get(src)
         if record:
-            use = Use(record["label"], src, chapter=chapter_slug(record["chapter"]))
-            for item in pages.valid_further_reading(page):
+            use = Use(record.label, src, chapter=record.slug)
+            for item in valid_further_reading(page):
                 add(item["key"], use)
-        lines = page.body.split("\n")
         for cite in citations.find(page.body):  # code blocks and spans excluded
             if record:
                 add(cite.key, use)
                 continue
-            term = next((m for m in map(pages.GLOSSARY_TERM_RE.match, reversed(lines[:cite.line]))
-                         if m), None) if src == "glossary.md" else None
+            term = gloss.term_at(page.body_line + cite.line - 1) if src == "glossary.md" else None
             if term:
-                add(cite.key, Use(f"Glossary: {term.group('term')}", src, term.group("id")))
+                add(cite.key, Use(f"Glossary: {gloss.terms[term]}", src, term))
             else:
-                add(cite.key, Use(str(page.meta.get("title") or src), src))
+                add(cite.key, Use(page.title, src))
     return found
 
 
@@ -89,7 +79,7 @@ def _link(use: Use) -> str:
 
 
 def entry_markdown(entry: Entry, reference_html: str, uses: list[Use]) -> str:
-    chapters = sorted({u.chapter for u in uses if u.chapter}, key=_chapter_order)
+    chapters = list(dict.fromkeys(u.chapter for u in uses if u.chapter))  # uses are in book order
     attrs = {
         "id": anchor(entry.key),
         "class": "bib-entry",
@@ -116,10 +106,6 @@ def entry_markdown(entry: Entry, reference_html: str, uses: list[Use]) -> str:
     ])
 
 
-def _chapter_order(slug: str) -> int:
-    return {"intro": 0, "concl": 99}.get(slug, int(slug) if slug.isdigit() else 50)
-
-
 def page_markdown(bib: Bibliography, references: dict[str, str],
                   uses: dict[str, list[Use]]) -> str:
     """The whole list, in APA order (the order pandoc's citeproc gives)."""
@@ -131,30 +117,23 @@ def page_markdown(bib: Bibliography, references: dict[str, str],
             + "\n</ol>")
 
 
-def render(markdown: str, bib: Bibliography, references: dict[str, str],
-           uses: dict[str, list[Use]]) -> str:
-    return markdown.replace(MARKER, page_markdown(bib, references, uses))
-
-
 # --- Reading lists as files ---------------------------------------------------------------------
 
-def reading_lists(bib: Bibliography, uses: dict[str, list[Use]], contents: dict) -> dict[str, list[Entry]]:
+def reading_lists(bib: Bibliography, uses: dict[str, list[Use]],
+                  records: list[Chapter]) -> dict[str, list[Entry]]:
     """File stem -> entries: the whole bibliography and one list per chapter page."""
     lists = {"bibliography": list(bib.entries.values())}
-    for record in contents["chapters"]:
-        slug = chapter_slug(record["chapter"])
-        stem = Path(record["page"]).stem
+    for record in records:
         chosen = [bib.entries[k] for k, places in uses.items()
-                  if k in bib.entries and any(u.chapter == slug for u in places)]
+                  if k in bib.entries and any(u.chapter == record.slug for u in places)]
         if chosen:
-            lists[stem] = sorted(chosen, key=lambda e: e.key)
+            lists[record.stem] = sorted(chosen, key=lambda e: e.key)
     return lists
 
 
-def filter_options(bib: Bibliography, contents: dict) -> str:
+def filter_options(bib: Bibliography, records: list[Chapter]) -> str:
     """JSON for the page's filters: chapters, themes and kinds that occur, and the year range."""
-    chapters = [{"value": chapter_slug(c["chapter"]), "label": c["label"]}
-                for c in contents["chapters"]]
+    chapters = [{"value": c.slug, "label": c.label} for c in records]
     themes = sorted({t for e in bib.entries.values() for t in e.keywords})
     kinds = [k for k in KIND_LABELS if any(e.kind == k for e in bib.entries.values())]
     years = sorted(int(e.year) for e in bib.entries.values() if re.fullmatch(r"\d{4}", e.year))
@@ -166,8 +145,8 @@ def filter_options(bib: Bibliography, contents: dict) -> str:
     })
 
 
-def options_script(bib: Bibliography, contents: dict) -> str:
-    data = filter_options(bib, contents).replace("</", "<\\/")
+def options_script(bib: Bibliography, records: list[Chapter]) -> str:
+    data = filter_options(bib, records).replace("</", "<\\/")
     return f'<script type="application/json" id="bib-options">{data}</script>'
 
 
@@ -190,13 +169,3 @@ def relative_url(from_src: str, to_src: str) -> str:
     start = page_url(from_src) or "."
     target = page_url(to_src) or "./"
     return posixpath.relpath(target, start) + "/"
-
-
-def reading_list_markdown(src: str, record: dict) -> str:
-    """Under a chapter's further reading: the list as files, and as a filtered bibliography."""
-    stem = Path(record["page"]).stem
-    up = to_root(src)
-    filtered = relative_url(src, "bibliography.md") + f"?chapter={chapter_slug(record['chapter'])}"
-    return (f"**This chapter's reading list:** [BibTeX]({up}downloads/{stem}.bib) · "
-            f"[RIS]({up}downloads/{stem}.ris) · "
-            f'<a href="{filtered}">every work this page uses, in the bibliography</a>')

@@ -12,18 +12,19 @@ from pathlib import Path
 
 from . import bibpage, exports, render
 from .bibliography import Entry
+from .sources import Chapter
 
 STYLES = {"APA 7": "apa", "Harvard": "harvard-cite-them-right"}
 BOOK_KEY = "perrin2025peer"
 
 
-def page_key(record: dict) -> str:
-    return "guide" + Path(record["page"]).stem.replace("-", "")
+def page_key(record: Chapter) -> str:
+    return "guide" + record.stem.replace("-", "")
 
 
-def page_entry(record: dict, url: str, site_name: str) -> Entry:
+def page_entry(record: Chapter, url: str, site_name: str) -> Entry:
     """A web page with no named author or date (APA: title first, then n.d.)."""
-    title = f"{record['label']}: {record['title']}"
+    title = record.heading
     return Entry(key=page_key(record), type="misc", line=0,
                  fields={"title": title, "howpublished": site_name, "url": url},
                  raw={"title": "{" + title + "}", "howpublished": site_name, "url": url})
@@ -42,10 +43,10 @@ def formatted(entries: list[Entry]) -> dict[str, dict[str, str]]:
             for e in entries}
 
 
-def section_markdown(record: dict, texts: dict[str, dict[str, str]], src: str) -> str:
+def section_markdown(record: Chapter, texts: dict[str, dict[str, str]], src: str) -> str:
     """The "Cite this page" section of a chapter page."""
     up = bibpage.to_root(src)
-    stem = f"cite-{Path(record['page']).stem}"
+    stem = f"cite-{record.stem}"
 
     def block(heading: str, key: str) -> list[str]:
         rows = [f"**{heading}**", ""]
@@ -73,5 +74,5 @@ def insert_section(markdown: str, section: str) -> str:
     return markdown.rstrip() + "\n\n" + section
 
 
-def page_url(site_url: str, record: dict) -> str:
-    return site_url.rstrip("/") + "/" + bibpage.page_url(record["page"])
+def page_url(site_url: str, record: Chapter) -> str:
+    return site_url.rstrip("/") + "/" + bibpage.page_url(record.page)

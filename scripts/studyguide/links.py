@@ -19,7 +19,9 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
-from . import bibpage, pages
+from . import bibpage
+from .chapter import plain_text, questions, sections
+from .sources import Chapter, load_config
 
 KINDS = ("page", "section", "question", "handout", "term", "reference")
 
@@ -36,38 +38,29 @@ class Target:
         return site_url.rstrip("/") + "/" + self.path
 
 
-def page_title(page: pages.Page) -> str:
-    if page.meta.get("title"):
-        return str(page.meta["title"])
-    match = re.search(r"^#\s+(.+)$", page.body, re.M)
-    return match.group(1).strip() if match else page.rel
-
-
 def targets(guide, nav_pages: list[str]) -> list[Target]:
     """Every linkable target, page by page in navigation order."""
-    docs = guide.root / "docs"
-    records = {c["page"]: c for c in guide.contents["chapters"]}
     found: list[Target] = []
     for src in nav_pages:
-        page, _ = pages.read_page(docs / src, guide.root)
+        page = guide.pages.get(src)
         if page is None:
             continue
         url = bibpage.page_url(src)
-        record = records.get(src)
-        chapter = bibpage.chapter_slug(record["chapter"]) if record else ""
-        title = f"{record['label']}: {record['title']}" if record else page_title(page)
+        record = guide.chapter_of(src)
+        chapter = record.slug if record else ""
+        title = record.heading if record else page.title
         found.append(Target("page", url, title, src, chapter))
         if record:
-            for name, _, _ in pages.sections(page):
-                found.append(Target("section", f"{url}#{slugify(name, '-')}",
-                                    f"{record['label']}: {name}", src, chapter))
-            for question in pages.questions(page):
+            for item in sections(page):
+                found.append(Target("section", f"{url}#{slugify(item.title, '-')}",
+                                    f"{record.label}: {item.title}", src, chapter))
+            for question in questions(page):
                 found.append(Target("question", f"{url}#{question.id}",
-                                    pages.plain_text(question.text), src, chapter))
-            found.append(Target("handout", f"handouts/{Path(src).stem}/",
-                                f"Seminar handout: {record['label']}", src, chapter))
+                                    plain_text(question.text), src, chapter))
+            found.append(Target("handout", f"handouts/{record.stem}/",
+                                f"Seminar handout: {record.label}", src, chapter))
         if src == "glossary.md":
-            for term_id, term in guide.glossary.items():
+            for term_id, term in guide.glossary.terms.items():
                 found.append(Target("term", f"{url}#{term_id}", term, src))
         if src == "bibliography.md":
             for key in guide.references:
@@ -147,7 +140,8 @@ def _weblink(title: str, href: str) -> str:
             f'  <url href="{html.escape(href)}" target="_blank"/>\n</webLink>\n')
 
 
-def cartridge(items: list[Target], contents: dict, site_url: str, title: str) -> bytes:
+def cartridge(items: list[Target], contents: dict, records: list[Chapter], site_url: str,
+              title: str) -> bytes:
     """An IMS Common Cartridge 1.1 of web links: one per chapter page and per seminar question,
     organised by part and chapter."""
     resources: list[tuple[str, str]] = []  # (identifier, file)
@@ -162,17 +156,17 @@ def cartridge(items: list[Target], contents: dict, site_url: str, title: str) ->
         return f'<item identifier="I{ident}" identifierref="{ident}"><title>{html.escape(label)}</title></item>'
 
     groups: list[tuple[str, list[str]]] = []
-    for record in contents["chapters"]:
-        slug = bibpage.chapter_slug(record["chapter"])
+    for record in records:
+        slug = record.slug
         chapter_items = [t for t in items if t.chapter == slug]
         page = next((t for t in chapter_items if t.kind == "page"), None)
         if page is None:
             continue
-        children = [link(page, f"{record['label']}: {record['title']} (study guide page)")]
+        children = [link(page, f"{record.heading} (study guide page)")]
         children += [link(q, f"{q.path.split('#')[1]}: {q.title}")
                      for q in chapter_items if q.kind == "question"]
-        heading = f"Part {record['part']}: {parts[record['part']]}" if record.get("part") else record["label"]
-        chapter_xml = (f'<item identifier="C{slug}"><title>{html.escape(record["label"] + ": " + record["title"])}</title>'
+        heading = f"Part {record.part}: {parts[record.part]}" if record.part else record.label
+        chapter_xml = (f'<item identifier="C{slug}"><title>{html.escape(record.heading)}</title>'
                        + "".join(children) + "</item>")
         if groups and groups[-1][0] == heading:
             groups[-1][1].append(chapter_xml)
@@ -204,45 +198,14 @@ def cartridge(items: list[Target], contents: dict, site_url: str, title: str) ->
     return buffer.getvalue()
 
 
-def nav_sources(nav) -> list[str]:
-    """Docs-relative sources of the pages in a MkDocs-style nav (list of dicts/strings)."""
-    found = []
-    for item in nav or []:
-        value = list(item.values())[0] if isinstance(item, dict) else item
-        found += nav_sources(value) if isinstance(value, list) else [value]
-    return found
-
-
 def read_manifest(path: Path) -> list[str]:
     """Site-relative addresses of a manifest file (as Target.path: no leading "/")."""
     return [line.strip()[1:] for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip().startswith("/")]
 
 
-def read_config(root: Path) -> dict:
-    """mkdocs.yml without MkDocs: `!ENV [NAME, default]` gives the variable or the default."""
-    import os
-
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def env(loader, node):
-        name, *default = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) \
-            else [loader.construct_scalar(node)]
-        return os.environ.get(name, default[0] if default else None)
-
-    Loader.add_constructor("!ENV", env)
-    return yaml.load((Path(root) / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-
-
-def load_nav(root: Path) -> list[str]:
-    """The nav of mkdocs.yml as docs-relative sources."""
-    return nav_sources(read_config(root).get("nav"))
-
-
 def site_host(root: Path) -> str | None:
     from urllib.parse import urlsplit
 
-    return urlsplit(read_config(root).get("site_url") or "").hostname
+    config, _, _ = load_config(root)
+    return urlsplit(config.get("site_url") or "").hostname

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 
-from . import pages
+from .chapter import self_checks
+from .sources import Chapter, Page
 
 
 def book(contents: dict) -> dict:
@@ -30,10 +31,10 @@ def website(site_name: str, site_url: str) -> dict:
     return {"@type": "WebSite", "name": site_name, "url": site_url, "inLanguage": "en-GB"}
 
 
-def chapter_page(page: pages.Page, record: dict, contents: dict, url: str, site_name: str,
+def chapter_page(page: Page, record: Chapter, contents: dict, url: str, site_name: str,
                  site_url: str) -> dict:
     """A chapter page as a LearningResource about its chapter, with its self-check as a Quiz."""
-    about = {"@type": "Chapter", "name": f"{record['label']}: {record['title']}",
+    about = {"@type": "Chapter", "name": record.heading,
              "isPartOf": book(contents)}
     quiz = {
         "@type": "Quiz",
@@ -41,13 +42,13 @@ def chapter_page(page: pages.Page, record: dict, contents: dict, url: str, site_
         "hasPart": [
             {"@type": "Question", "name": item.question, "eduQuestionType": "Self-check",
              "acceptedAnswer": {"@type": "Answer", "text": item.answer}}
-            for item in pages.self_checks(page)
+            for item in self_checks(page)
         ],
     }
     return {
         "@context": "https://schema.org",
         "@type": "LearningResource",
-        "name": f"{record['label']}: {record['title']}",
+        "name": record.heading,
         "description": page.meta.get("description", ""),
         "url": url,
         "inLanguage": "en-GB",

@@ -1,25 +1,22 @@
-"""The whole guide as plain data: bibliography, the book's contents, glossary and chapter pages.
+"""The whole guide as plain data, read once: bibliography, contents, nav, every page, glossary.
 
-`load(root)` reads and checks everything once; `Guide.render_page()` applies the page-level
-transformations (seminar questions, further reading, glossary usage) to a page's Markdown.
-Used by the MkDocs hooks and by `python -m studyguide check`.
+`load(root)` reads every source through the one reader in `sources` and checks all of it,
+collecting located problems instead of stopping at the first. Every other module works on the
+`Guide` it returns: the checks, the hooks, the linking page, the exports, the handouts and the CLI.
+`Guide.render_page()` applies the page-level transforms to a page's Markdown.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
-from . import bibliography, bibpage, cite, citations, exports, links, metadata, pages, render
+from . import (bibliography, bibpage, chapter, cite, citations, exports, glossary, links, markers,
+               metadata, render, sources, transforms)
 from .problems import Problem
+from .sources import Chapter, Page
 
-CONTENTS_FILE = "docs/book/contents.yml"
-GLOSSARY_FILE = "docs/glossary.md"
-CHAPTERS_DIR = "docs/chapters"
 CARTRIDGE = "peer-support-in-prison.imscc"
 HANDOUTS = "handouts"
 
@@ -36,68 +33,82 @@ class GuideError(Exception):
 class Guide:
     root: Path
     bib: bibliography.Bibliography
-    contents: dict
-    glossary: dict[str, str]
-    chapters: dict[str, pages.Page]          # src_uri -> page
+    contents: dict                            # docs/book/contents.yml as read (book, parts)
+    chapter_records: list[Chapter]            # the book's chapters, in order
+    pages: dict[str, Page]                    # every page under docs/, by docs-relative source
+    glossary: glossary.Glossary
+    nav_pages: list[str] = field(default_factory=list)  # docs-relative sources, nav order
     references: dict[str, str] = field(default_factory=dict)  # key -> APA HTML
     uses: dict[str, list[bibpage.Use]] = field(default_factory=dict)  # key -> where it is used
-    definitions: dict[str, str] = field(default_factory=dict)  # glossary id -> first sentence
-    nav_pages: list[str] = field(default_factory=list)   # docs-relative sources, nav order
     site_url: str = ""
     site_name: str = ""
 
+    # --- Records ---------------------------------------------------------------------------------
+
     @property
-    def glossary_usage(self):
-        return pages.glossary_usage(list(self.chapters.values()), self.contents["chapters"])
+    def chapters(self) -> dict[str, Page]:
+        """src -> chapter page, in book order (the pages the contents name)."""
+        return {record.page: self.pages[record.page] for record in self.chapter_records
+                if record.page in self.pages}
 
-    def render_page(self, src_uri: str, markdown: str) -> str:
-        page = self.chapters.get(src_uri)
-        if page is not None:
-            record = self._record(page)
-            markdown = pages.render_questions(markdown)
-            markdown = pages.replace_further_reading(
-                markdown, pages.valid_further_reading(page), self.references,
-                bibpage.reading_list_markdown(src_uri, record))
-            markdown = pages.add_handout_link(markdown, f"../{HANDOUTS}/{Path(src_uri).name}")
-            if self.site_url:
-                markdown = cite.insert_section(markdown, cite.section_markdown(
-                    record, {k: self.citation_texts[k] for k in
-                             (cite.BOOK_KEY, cite.page_key(record))}, src_uri))
-        if src_uri.startswith(f"{HANDOUTS}/"):
-            markdown = pages.render_questions(markdown)
-        if f"docs/{src_uri}" == GLOSSARY_FILE:
-            markdown = pages.add_glossary_usage(markdown, self.glossary_usage)
-        if "<!-- link-targets -->" in markdown:
-            markdown = markdown.replace("<!-- link-targets -->", links.linking_page_markdown(
-                self.targets, self.site_url, src_uri))
-        if src_uri == "chapters/index.md":
-            markdown = markdown.replace("<!-- reading-map -->", pages.reading_map_markdown(
-                list(self.chapters.values()), self.contents["chapters"], self.glossary))
-        if f"docs/{src_uri}" != GLOSSARY_FILE:
-            markdown = pages.add_glossary_titles(markdown, self.definitions)
-        if src_uri == "bibliography.md":
-            markdown = bibpage.render(markdown, self.bib, self.references, self.uses)
-            markdown = markdown.replace("<!-- bibliography-count -->", f"{len(self.bib.entries)} works")
-            markdown = markdown.replace(
-                "<!-- bibliography-options -->",
-                bibpage.options_script(self.bib, self.contents))
-        if citations.find(markdown) and "\\bibliography" not in markdown:
-            markdown = markdown.rstrip() + "\n\n## References\n\n\\bibliography\n"
-        return markdown
+    def chapter_of(self, src: str) -> Chapter | None:
+        return next((c for c in self.chapter_records if c.page == src), None)
 
-    def configure(self, nav, site_url: str, site_name: str) -> None:
-        self.nav_pages = links.nav_sources(nav)
-        self.site_url, self.site_name = site_url, site_name
+    def chapter_pairs(self) -> list[tuple[Chapter, Page]]:
+        return [(c, self.pages[c.page]) for c in self.chapter_records if c.page in self.pages]
+
+    @cached_property
+    def glossary_usage(self) -> dict[str, list[tuple[str, str]]]:
+        return glossary.usage(self.chapter_pairs())
 
     @property
     def targets(self) -> list[links.Target]:
         return links.targets(self, self.nav_pages)
 
-    def _record(self, page: pages.Page) -> dict:
-        return pages.expected_titles(self.contents["chapters"])[str(page.meta["chapter"])]
+    # --- Rendering ---------------------------------------------------------------------------
+
+    def render_page(self, src_uri: str, markdown: str) -> str:
+        record = self.chapter_of(src_uri)
+        handlers = {
+            "link-targets": lambda _: links.linking_page_markdown(self.targets, self.site_url,
+                                                                  src_uri),
+            "reading-map": lambda _: glossary.reading_map(self.chapter_pairs(), self.glossary),
+            "bibliography-list": lambda _: bibpage.page_markdown(self.bib, self.references,
+                                                                 self.uses),
+            "bibliography-count": lambda _: f"{len(self.bib.entries)} works",
+            "bibliography-options": lambda _: bibpage.options_script(self.bib,
+                                                                     self.chapter_records),
+        }
+        if record is not None:
+            page = self.pages[src_uri]
+            markdown = transforms.render_questions(markdown)
+            up = bibpage.to_root(src_uri)
+            footer = transforms.reading_list_links(
+                record, up, bibpage.relative_url(src_uri, "bibliography.md")
+                + f"?chapter={record.slug}")
+            handlers["further-reading"] = lambda _: transforms.further_reading(
+                chapter.valid_further_reading(page), self.references, footer)
+            markdown = transforms.add_handout_link(markdown, f"../{HANDOUTS}/{record.stem}.md")
+            if self.site_url:
+                markdown = cite.insert_section(markdown, cite.section_markdown(
+                    record, {k: self.citation_texts[k] for k in
+                             (cite.BOOK_KEY, cite.page_key(record))}, src_uri))
+        if src_uri.startswith(f"{HANDOUTS}/"):
+            markdown = transforms.render_questions(markdown)
+        markdown = markers.expand(markdown, handlers)
+        if src_uri == glossary.FILE:
+            markdown = glossary.add_usage(markdown, self.glossary_usage)
+        else:
+            markdown = glossary.add_titles(markdown, self.glossary.definitions)
+        if citations.find(markdown) and "\\bibliography" not in markdown:
+            markdown = markdown.rstrip() + "\n\n## References\n\n\\bibliography\n"
+        return markdown
+
+    def configure(self, site_url: str, site_name: str) -> None:
+        self.site_url, self.site_name = site_url, site_name
 
     def page_citation_entries(self, src_uri: str) -> list:
-        record = self._record(self.chapters[src_uri])
+        record = self.chapter_of(src_uri)
         return [self.bib.entries[cite.BOOK_KEY],
                 cite.page_entry(record, cite.page_url(self.site_url, record), self.site_name)]
 
@@ -108,36 +119,17 @@ class Guide:
             self.page_citation_entries(src)[1] for src in self.chapters]
         return cite.formatted(entries)
 
-    def handout_markdown(self, src_uri: str) -> str:
-        """A one-page seminar handout: the chapter's questions and activity, nothing else."""
-        page = self.chapters[src_uri]
-        record = self._record(page)
-        keep = {"Seminar questions", "Seminar activity"}
-        parts = [f"## {title}\n{pages.strip_leader_notes(text)}" if title == "Seminar questions"
-                 else f"## {title}\n{text}"
-                 for title, _, text in pages.sections(page) if title in keep]
-        title = f"Seminar handout: {record['label']}"
-        back = Path(src_uri).name
-        note = re.search(r'^!!! warning "Content note"\n(?:[ \t]+.*\n?)+', page.body, re.M)
-        return (f'---\ntitle: "{title}"\ndescription: "Seminar questions and activity for '
-                f'{record["label"]} of the study guide, on one page for printing."\n---\n\n'
-                f'<div class="handout" markdown="1">\n\n# {title}\n\n'
-                f"*{record['title']}* · Peer Support in Prison: A Study Guide · "
-                f"[The full chapter page](../chapters/{back})\n\n"
-                + (note.group(0).strip() + "\n\n" if note else "") + "\n\n".join(parts)
-                + "\n\n</div>\n")
-
     def finish_page(self, src_uri: str, markdown: str) -> str:
-        """After mkdocs-bibtex: clean its output; each reference links to its bibliography entry."""
+        """After the citation renderer: clean its output; each reference links to its entry."""
         up = bibpage.to_root(src_uri)
         return render.clean_references(markdown, lambda key: f"{up}bibliography.md#ref-{key}")
 
     def jsonld(self, src_uri: str, url: str) -> str | None:
         """schema.org JSON-LD for the book page and the chapter pages; None elsewhere."""
-        page = self.chapters.get(src_uri)
-        if page is not None:
+        record = self.chapter_of(src_uri)
+        if record is not None and src_uri in self.pages:
             return metadata.script(metadata.chapter_page(
-                page, self._record(page), self.contents, url, self.site_name, self.site_url))
+                self.pages[src_uri], record, self.contents, url, self.site_name, self.site_url))
         if src_uri == "book/index.md":
             return metadata.script(metadata.book_page(self.contents, url, self.site_name,
                                                       self.site_url))
@@ -145,12 +137,13 @@ class Guide:
 
     def handouts(self) -> dict[str, str]:
         """docs-relative path -> Markdown of each chapter's seminar handout page."""
-        return {f"{HANDOUTS}/{Path(src).name}": self.handout_markdown(src) for src in self.chapters}
+        return {f"{HANDOUTS}/{record.stem}.md": transforms.handout(page, record)
+                for record, page in self.chapter_pairs()}
 
     def downloads(self) -> dict[str, str | bytes]:
         """Site path -> content of every generated download: reading lists (BibTeX, RIS), the
         list of link targets (CSV, JSON) and the VLE package (IMS Common Cartridge)."""
-        lists = bibpage.reading_lists(self.bib, self.uses, self.contents)
+        lists = bibpage.reading_lists(self.bib, self.uses, self.chapter_records)
         files: dict[str, str | bytes] = {
             f"{bibpage.DOWNLOADS}/{stem}{suffix}": writer(entries)
             for stem, entries in lists.items()
@@ -165,94 +158,109 @@ class Guide:
             files[f"{bibpage.DOWNLOADS}/links.csv"] = links.to_csv(targets, self.site_url)
             files[f"{bibpage.DOWNLOADS}/links.json"] = links.to_json(targets, self.site_url)
             files[f"{bibpage.DOWNLOADS}/{CARTRIDGE}"] = links.cartridge(
-                targets, self.contents, self.site_url, self.site_name)
+                targets, self.contents, self.chapter_records, self.site_url, self.site_name)
         return files
 
 
-def load(root: Path) -> Guide:
-    """Read and check everything. Problems that would leave the pages' data unusable (lint,
-    chapter pages, glossary) raise GuideError with every located message."""
+# --- Loading and checking ---------------------------------------------------------------------------
+
+def read(root: Path) -> tuple[Guide | None, list[Problem]]:
+    """Read every source once and check it; the guide (None if unusable) and every problem."""
     root = Path(root)
     bib = bibliography.load(root / "bibliography.bib", root=root)
-    if bib.problems:
-        raise GuideError(bib.problems)
-    contents = _contents(root)
-    glossary = pages.glossary_terms(root / GLOSSARY_FILE)
-    problems = pages.glossary_problems(root / GLOSSARY_FILE, root)
-    chapters: dict[str, pages.Page] = {}
-    for path in sorted((root / CHAPTERS_DIR).glob("*.md")):
-        page, read_problems = pages.read_page(path, root)
-        problems += read_problems
-        if page is not None and page.is_chapter:
-            chapters[str(path.relative_to(root / "docs"))] = page
-            problems += pages.validate_chapter(page, contents["chapters"], set(glossary),
-                                               bib.keys)
-    problems += _chapter_file_problems(root, contents, chapters)
-    if problems:
+    problems = list(bib.problems)
+    contents, records, found = sources.load_contents(root)
+    problems += found
+    pages, found = sources.read_docs(root)
+    problems += found
+    config, config_lines, found = sources.load_config(root)
+    problems += found
+    nav, found = sources.walk_nav(config.get("nav"), config_lines, root / "docs") \
+        if config else ([], [])
+    problems += found
+    if contents is None:
+        return None, problems
+
+    gloss = glossary.parse(pages.get(glossary.FILE))
+    problems += gloss.problems
+    problems += _chapter_claims(pages, records)
+    by_page = {record.page: record for record in records}
+    for src, page in pages.items():
+        problems += chapter.page_problems(page)
+        problems += markers.problems(page.body, page.rel, src, src in by_page, page.body_line)
+        problems += [Problem(p.file, p.line + page.body_line - 1, p.message)
+                     for p in citations.check(page.body, bib.keys, page.rel, root=root)]
+        record = by_page.get(src)
+        if record is not None:
+            page.chapter = record
+            problems += chapter.validate(page, record, set(gloss.terms), bib.keys)
+    problems += _question_ids(pages, records)
+    guide = Guide(root, bib, contents, records, pages, gloss, nav)
+    return guide, problems
+
+
+def _chapter_claims(pages: dict[str, Page], records: list[Chapter]) -> list[Problem]:
+    """The page the contents name for each chapter says so, and no other page claims it."""
+    problems = []
+    by_value = {record.value: record for record in records}
+    for record in records:
+        page = pages.get(record.page)  # a missing page is reported by the nav check
+        if page is not None and str(page.meta.get("chapter")) != record.value:
+            problems.append(Problem(page.rel, page.line_of("chapter"), f"front matter: this page "
+                                    f"is {record.label}; set chapter: {record.value}"))
+    for src, page in pages.items():
+        if not page.is_chapter or src in {r.page for r in records}:
+            continue
+        record = by_value.get(str(page.meta.get("chapter")))
+        if record is None:
+            problems.append(Problem(page.rel, page.line_of("chapter"), f"front matter: chapter "
+                                    f"'{page.meta['chapter']}' is not in the book's contents; use "
+                                    "1-6, introduction or conclusion"))
+        else:
+            problems.append(Problem(page.rel, page.line_of("chapter"), f"front matter: "
+                                    f"{record.label} is already docs/{record.page} (the page the "
+                                    f"contents name); remove 'chapter' here or delete this copy"))
+    return problems
+
+
+def _question_ids(pages: dict[str, Page], records: list[Chapter]) -> list[Problem]:
+    """Seminar question ids are unique across the site."""
+    problems = []
+    seen: dict[str, str] = {}
+    for record in records:
+        page = pages.get(record.page)
+        for question in chapter.questions(page) if page is not None else []:
+            if question.id in seen and seen[question.id] != page.rel:
+                problems.append(Problem(page.rel, question.line, f"question id '{question.id}' "
+                                        f"is already used in {seen[question.id]}"))
+            seen.setdefault(question.id, page.rel)
+    return problems
+
+
+def load(root: Path) -> Guide:
+    """The checked guide, ready to build; GuideError with every located problem otherwise."""
+    guide, problems = read(root)
+    if problems or guide is None:
         raise GuideError(problems)
-    guide = Guide(root, bib, contents, glossary, chapters)
-    guide.references = render.format_references(root / "bibliography.bib", cache_dir=root / ".cache")
-    guide.uses = bibpage.usage(root / "docs", contents)
-    guide.definitions = pages.glossary_definitions(root / GLOSSARY_FILE)
+    guide.references = render.format_references(guide.root / "bibliography.bib",
+                                                cache_dir=guide.root / ".cache")
+    guide.uses = bibpage.usage(guide.pages, guide.chapter_records, guide.glossary)
     return guide
 
 
-def _contents(root: Path) -> dict:
-    try:
-        contents = yaml.safe_load((root / CONTENTS_FILE).read_text(encoding="utf-8"))
-        for record in contents["chapters"]:
-            record["chapter"], record["label"], record["title"], record["page"]  # noqa: B018
-        contents["parts"], contents["book"]  # noqa: B018
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as err:
-        raise GuideError([Problem(CONTENTS_FILE, 1, f"cannot read the book's contents "
-                                  f"({type(err).__name__}: {err}); see the README")]) from None
-    return contents
-
-
-def _chapter_file_problems(root: Path, contents: dict, chapters: dict[str, pages.Page]) -> list[Problem]:
-    """Each chapter of the contents has its page, at its address, and ids are unique site-wide."""
-    problems = []
-    for record in contents["chapters"]:
-        page = chapters.get(record["page"])
-        if page is None:
-            if (root / "docs" / record["page"]).is_file():  # a missing page fails the nav check
-                problems.append(Problem(f"docs/{record['page']}", 1, f"this is the page of "
-                                        f"{record['label']}: its front matter needs "
-                                        f"chapter: {record['chapter']}"))
-        elif str(page.meta.get("chapter")) != str(record["chapter"]):
-            problems.append(Problem(page.rel, page.meta_lines.get("chapter", 1),
-                                    f"front matter: this page is {record['label']}; set "
-                                    f"chapter: {record['chapter']}"))
-    seen: dict[str, str] = {}
-    for src, page in chapters.items():
-        for question in pages.questions(page):
-            if question.id in seen and seen[question.id] != src:
-                problems.append(Problem(page.rel, question.line, f"question id '{question.id}' "
-                                        f"is already used in docs/{seen[question.id]}"))
-            seen.setdefault(question.id, src)
-    return problems
-
-
 def check(root: Path) -> list[Problem]:
-    """Everything `make check` reports: bibliography lint, chapter pages, citations, usage."""
-    try:
-        guide = load(Path(root))
-    except GuideError as err:
-        return err.problems
-    root, bib = guide.root, guide.bib
-    problems: list[Problem] = []
+    """Everything `make check` reports: every source checked, then unused bibliography entries."""
+    guide, problems = read(root)
+    if problems or guide is None:
+        return problems
     cited: set[str] = set()
-    for path in sorted((root / "docs").rglob("*.md")):
-        rel = str(path.relative_to(root))
-        text = path.read_text(encoding="utf-8")
-        problems += citations.check(text, bib.keys, rel, root=root)
-        cited.update(c.key for c in citations.find(text))
+    for page in guide.pages.values():
+        cited.update(c.key for c in citations.find(page.body))
     for page in guide.chapters.values():
-        cited.update(item["key"] for item in pages.valid_further_reading(page))
-    for key, entry in bib.entries.items():
+        cited.update(item["key"] for item in chapter.valid_further_reading(page))
+    for key, entry in guide.bib.entries.items():
         if key not in cited:
-            problems.append(Problem(str(bib.path.relative_to(root)), entry.line,
+            problems.append(Problem(str(guide.bib.path.relative_to(guide.root)), entry.line,
                                     f"{key}: no page cites this work or lists it as further "
                                     "reading; cite it or remove it"))
     return problems
-

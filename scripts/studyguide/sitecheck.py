@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
+from .mdlines import prose_lines, without_code_spans
 from .problems import Problem
 
 # Source syntax that must never reach a reader.
@@ -16,16 +18,30 @@ def visible_text(html: str) -> str:
     return _TAG_RE.sub(" ", _CODE_RE.sub(" ", html))
 
 
-def leaked_syntax(html: str, rel_path: str) -> list[Problem]:
-    """Raw Markdown, citation or template syntax left in a built page (code excepted)."""
+def _source_line(token: str, body: str | None, body_line: int) -> int | None:
+    """The file line of the first occurrence of `token` outside code in a page's source."""
+    if body is None:
+        return None
+    for number, line in prose_lines(body, body_line):
+        if token in without_code_spans(line):
+            return number
+    return None
+
+
+def leaked_syntax(html: str, rel_path: str, source: str | None = None,
+                  body_line: int = 1) -> list[Problem]:
+    """Raw Markdown, citation or template syntax left in a built page (code excepted), located
+    at the source line where the token stands (or named as generated when no source line has it)."""
     problems = []
     text = visible_text(html)
     for token in LEAKS:
         at = text.find(token)
         if at >= 0:
             context = " ".join(text[max(0, at - 30): at + 40].split())
-            problems.append(Problem(rel_path, 1, f"built page shows raw '{token}' (near "
-                                    f"\"{context}\"); fix the source syntax"))
+            line = _source_line(token, source, body_line)
+            where = "" if line else " (generated; no source line has it)"
+            problems.append(Problem(rel_path, line or 1, f"built page shows raw '{token}'{where} "
+                                    f"(near \"{context}\"); fix the source syntax"))
     return problems
 
 
@@ -53,36 +69,42 @@ def patch_theme_html(html: str) -> str:
 
 # --- Internal links of the built site -----------------------------------------------------------
 
-from html.parser import HTMLParser  # noqa: E402
 from pathlib import Path  # noqa: E402
 from urllib.parse import unquote, urljoin, urlsplit  # noqa: E402
+
+from lxml import etree  # noqa: E402
 
 _LINK_ATTRS = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src",
                "iframe": "src", "area": "href"}
 
 
-class _PageParser(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, int]] = []
-        self.ids: set[str] = set()
+@dataclass
+class ParsedPage:
+    links: list[tuple[str, int]] = field(default_factory=list)   # (href or src, line)
+    ids: set[str] = field(default_factory=set)
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        for name in ("id", "name") if tag == "a" else ("id",):
-            if attrs.get(name):
-                self.ids.add(attrs[name])
+
+def parse_page(html: str) -> ParsedPage:
+    """Links and ids of one built page, in a single pass of lxml's HTML parser."""
+    parsed = ParsedPage()
+    if not html.strip():
+        return parsed
+    root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser(encoding="utf-8"))
+    if root is None:
+        return parsed
+    for element in root.iter(etree.Element):
+        tag = element.tag
+        get = element.get
+        if get("id"):
+            parsed.ids.add(get("id"))
+        if tag == "a" and get("name"):
+            parsed.ids.add(get("name"))
         attr = _LINK_ATTRS.get(tag)
-        if attr and attrs.get(attr) is not None:
-            if tag == "link" and attrs.get("rel") in ("canonical", "alternate"):
-                return  # absolute by design; they name the public address
-            self.links.append((attrs[attr], self.getpos()[0]))
-
-
-def parse_page(html: str) -> _PageParser:
-    parser = _PageParser()
-    parser.feed(html)
-    return parser
+        if attr and get(attr) is not None:
+            if tag == "link" and get("rel") in ("canonical", "alternate"):
+                continue  # absolute by design; they name the public address
+            parsed.links.append((get(attr), element.sourceline or 1))
+    return parsed
 
 
 def _target_file(site_dir: Path, path: str) -> Path | None:
@@ -92,16 +114,22 @@ def _target_file(site_dir: Path, path: str) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def check_links(site_dir: Path, base_path: str = "/") -> list[Problem]:
+def check_links(site_dir: Path, base_path: str = "/",
+                sources: dict[str, str] | None = None) -> list[Problem]:
     """Every internal href/src/#anchor of every built page, as served under `base_path`.
 
-    External links (other schemes or hosts) are not followed here.
+    Problems name the built file and line (`site/…:line`) and, where `sources` maps the built
+    file (site-relative) to its source, the source page beside it. External links are not
+    followed here.
     """
     site_dir = Path(site_dir)
+    sources = sources or {}
     pages = {p: parse_page(p.read_text(encoding="utf-8")) for p in site_dir.rglob("*.html")}
     problems: list[Problem] = []
     for page, parsed in sorted(pages.items()):
         rel = str(page.relative_to(site_dir))
+        shown = f"{site_dir.name}/{rel}"
+        source = f" (from {sources[rel]})" if rel in sources else " (a generated page)"
         page_url = base_path + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
         for link, line in parsed.links:
             parts = urlsplit(link)
@@ -110,16 +138,18 @@ def check_links(site_dir: Path, base_path: str = "/") -> list[Problem]:
             absolute = urlsplit(urljoin(page_url, link))
             path = unquote(absolute.path)
             if not path.startswith(base_path):
-                problems.append(Problem(rel, line, f"link '{link}' leaves the site's path "
-                                        f"{base_path}; make it relative"))
+                problems.append(Problem(shown, line, f"link '{link}' leaves the site's path "
+                                        f"{base_path}; make it relative{source}"))
                 continue
             target = _target_file(site_dir, path[len(base_path):])
             if target is None:
-                problems.append(Problem(rel, line, f"broken link '{link}': nothing at {path}"))
+                problems.append(Problem(shown, line, f"broken link '{link}': nothing at "
+                                        f"{path}{source}"))
                 continue
             if absolute.fragment and target.suffix == ".html":
                 ids = pages[target].ids if target in pages else set()
                 if unquote(absolute.fragment) not in ids:
-                    problems.append(Problem(rel, line, f"broken anchor '{link}': no id "
-                                            f"'{absolute.fragment}' in {target.relative_to(site_dir)}"))
+                    problems.append(Problem(shown, line, f"broken anchor '{link}': no id "
+                                            f"'{absolute.fragment}' in "
+                                            f"{target.relative_to(site_dir)}{source}"))
     return problems

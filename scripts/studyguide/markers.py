@@ -1,0 +1,120 @@
+"""One marker grammar for generated content: `<!-- guide:NAME -->`, handled by one dispatcher.
+
+A marker is an HTML comment, so a page still reads well on GitHub. Each name is registered in
+`MARKERS` with the pages it belongs on; an unknown name, a marker on a page where it does not
+belong, or a comment that looks like a marker without the `guide:` prefix is a located problem.
+`expand()` replaces every marker in one pass through a table of handlers. Annotation markers
+(`claim`, `allow-term`) carry information for the checks and render as nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .mdlines import code_mask
+from .problems import Problem
+
+MARKER_RE = re.compile(r"<!--\s*guide:(?P<name>[A-Za-z0-9_-]*)(?P<args>(?:[^-]|-(?!->))*?)\s*-->")
+# An HTML comment whose first word could be a marker name written without the prefix.
+BARE_RE = re.compile(r"<!--\s*(?P<name>[a-z][a-z0-9-]+)\s*(?::[^>]*)?-->")
+ARG_RE = re.compile(r'(?P<key>[a-z][a-z0-9_-]*)="(?P<value>[^"]*)"')
+
+ANY_PAGE = "*"
+CHAPTER_PAGES = "chapter"
+
+
+@dataclass(frozen=True)
+class Spec:
+    where: str | frozenset[str]   # ANY_PAGE, CHAPTER_PAGES, or a set of docs-relative sources
+    renders: bool = True          # False: an annotation that the checks read
+
+
+MARKERS: dict[str, Spec] = {
+    "further-reading": Spec(CHAPTER_PAGES),
+    "reading-map": Spec(frozenset({"chapters/index.md"})),
+    "link-targets": Spec(frozenset({"teaching/linking.md"})),
+    "bibliography-list": Spec(frozenset({"bibliography.md"})),
+    "bibliography-count": Spec(frozenset({"bibliography.md"})),
+    "bibliography-options": Spec(frozenset({"bibliography.md"})),
+    "claim": Spec(ANY_PAGE, renders=False),
+    "allow-term": Spec(ANY_PAGE, renders=False),
+}
+
+
+@dataclass(frozen=True)
+class Marker:
+    name: str
+    args: dict[str, str]
+    line: int
+
+
+def find(markdown: str, first_line: int = 1) -> list[Marker]:
+    """Every guide marker outside fenced code, with its file line."""
+    found = []
+    for number, (line, in_code) in enumerate(zip(markdown.split("\n"), code_mask(markdown)),
+                                             first_line):
+        if in_code:
+            continue
+        for match in MARKER_RE.finditer(line):
+            args = {m.group("key"): m.group("value") for m in ARG_RE.finditer(match.group("args"))}
+            found.append(Marker(match.group("name"), args, number))
+    return found
+
+
+def marker_names(markdown: str) -> set[str]:
+    return {m.name for m in find(markdown)}
+
+
+def _belongs(spec: Spec, src: str, is_chapter: bool) -> bool:
+    if spec.where == ANY_PAGE:
+        return True
+    if spec.where == CHAPTER_PAGES:
+        return is_chapter
+    return src in spec.where
+
+
+def problems(markdown: str, rel: str, src: str, is_chapter: bool, first_line: int = 1,
+             registry: dict[str, Spec] = MARKERS) -> list[Problem]:
+    found: list[Problem] = []
+    names = sorted(registry)
+    for marker in find(markdown, first_line):
+        spec = registry.get(marker.name)
+        if spec is None:
+            close = difflib.get_close_matches(marker.name, names, n=1, cutoff=0.6)
+            hint = f"did you mean 'guide:{close[0]}'?" if close else \
+                "known markers: " + ", ".join(names)
+            found.append(Problem(rel, marker.line, f"unknown marker 'guide:{marker.name}'; {hint}"))
+        elif not _belongs(spec, src, is_chapter):
+            where = "chapter pages" if spec.where == CHAPTER_PAGES else \
+                ", ".join(f"docs/{s}" for s in sorted(spec.where))
+            found.append(Problem(rel, marker.line, f"marker 'guide:{marker.name}' belongs only "
+                                 f"on {where}; remove it here"))
+    for number, (line, in_code) in enumerate(zip(markdown.split("\n"), code_mask(markdown)),
+                                             first_line):
+        for match in [] if in_code else BARE_RE.finditer(line):
+            close = difflib.get_close_matches(match.group("name"), names, n=1, cutoff=0.75)
+            if close:
+                found.append(Problem(rel, number, f"comment '<!-- {match.group('name')} … -->' "
+                                     f"looks like a marker; write <!-- guide:{close[0]} -->"))
+    return found
+
+
+def expand(markdown: str, handlers: dict[str, Callable[[Marker], str]]) -> str:
+    """Replace each marker that has a handler, in one pass; others are left as they are."""
+    lines = markdown.split("\n")
+    for index, in_code in enumerate(code_mask(markdown)):
+        if in_code or "guide:" not in lines[index]:
+            continue
+
+        def replace(match: re.Match, number=index + 1) -> str:
+            handler = handlers.get(match.group("name"))
+            if handler is None:
+                return match.group(0)
+            args = {m.group("key"): m.group("value") for m in ARG_RE.finditer(match.group("args"))}
+            return handler(Marker(match.group("name"), args, number))
+
+        lines[index] = MARKER_RE.sub(replace, lines[index])
+    return "\n".join(lines)

@@ -1,0 +1,297 @@
+"""Reading the sources, once: every page under docs/, the book's contents and the nav.
+
+Every read goes through `read_text()`, which turns a missing file or bytes that are not UTF-8 into
+a located problem, and `parse_page()`, which reads front matter as MkDocs does and turns bad YAML
+into a located problem, keeping the line of every front-matter item (PyYAML's node marks) so
+that later checks can point at the item itself. Nothing here knows about MkDocs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem
+
+CONTENTS_FILE = "docs/book/contents.yml"
+CONFIG_FILE = "mkdocs.yml"
+
+# The front-matter block as MkDocs reads it (mkdocs/utils/meta.py).
+FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*\n", re.S)
+
+
+# --- Records --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter of the book, from docs/book/contents.yml: the only place these are written."""
+
+    value: str          # the front-matter value: "introduction", "1" … "6", "conclusion"
+    order: int          # 0 for the Introduction, in book order
+    label: str          # "Chapter 3", "Introduction"
+    title: str          # exactly as the publisher prints it
+    page: str           # docs-relative source, e.g. chapters/chapter-3.md
+    part: int | None = None
+
+    @property
+    def prefix(self) -> str:
+        """Seminar-question id prefix: intro, ch1 … ch6, concl."""
+        return {"introduction": "intro", "conclusion": "concl"}.get(self.value, f"ch{self.value}")
+
+    @property
+    def slug(self) -> str:
+        """The chapter's value in addresses and filters: intro, 1 … 6, concl."""
+        return {"introduction": "intro", "conclusion": "concl"}.get(self.value, self.value)
+
+    @property
+    def stem(self) -> str:
+        return Path(self.page).stem
+
+    @property
+    def heading(self) -> str:
+        """The label and the exact title: "Chapter 3: Cultivating …"."""
+        return f"{self.label}: {self.title}"
+
+
+@dataclass
+class Page:
+    """A Markdown page: its front matter (with the line of each item) and its body."""
+
+    path: Path
+    rel: str                 # repository-relative, e.g. docs/chapters/chapter-1.md
+    meta: dict
+    body: str
+    body_line: int           # line number (1-based) of the body's first line in the file
+    meta_lines: dict[str, int] = field(default_factory=dict)  # "key", "key.0", "key.0.why" -> line
+    chapter: Chapter | None = None  # set by the loader for the page the contents name
+
+    @property
+    def src(self) -> str:
+        """docs-relative source path, as MkDocs names it (chapters/chapter-1.md)."""
+        return self.rel[len("docs/"):] if self.rel.startswith("docs/") else self.rel
+
+    @property
+    def is_chapter(self) -> bool:
+        return "chapter" in self.meta
+
+    @property
+    def chapter_id(self) -> str:
+        """Question-id prefix: ch1…ch6, intro, concl."""
+        if self.chapter is not None:
+            return self.chapter.prefix
+        chapter = self.meta.get("chapter")
+        return {"introduction": "intro", "conclusion": "concl"}.get(str(chapter), f"ch{chapter}")
+
+    def line_of(self, *path) -> int:
+        """The file line of a front-matter item (`line_of("further_reading", 2, "why")`),
+        falling back to its parent, then to the first line."""
+        parts = [str(p) for p in path]
+        while parts:
+            line = self.meta_lines.get(".".join(parts))
+            if line:
+                return line
+            parts.pop()
+        return 1
+
+    @property
+    def title(self) -> str:
+        if self.meta.get("title"):
+            return str(self.meta["title"])
+        match = re.search(r"^#\s+(.+)$", self.body, re.M)
+        return match.group(1).strip() if match else self.src
+
+
+# --- Reading files --------------------------------------------------------------------------------
+
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
+    """A text file as str, or None and a located problem (missing, unreadable, not UTF-8)."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(rel, 1, "file not found; create it or correct the reference to it")]
+    except OSError as err:
+        return None, [Problem(rel, 1, f"cannot read the file ({err.strerror}); check its "
+                              "permissions")]
+    try:
+        return data.decode("utf-8").lstrip("\ufeff"), []
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        return None, [Problem(rel, line, f"byte 0x{data[err.start]:02x} at column {column} is "
+                              "not UTF-8; save the file as UTF-8 (retype the character)")]
+
+
+def _node_lines(node, prefix: str, first_line: int, out: dict[str, int]) -> None:
+    """Record the line of every mapping key and sequence item under `node`."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                name = f"{prefix}{key_node.value}"
+                out.setdefault(name, key_node.start_mark.line + first_line)
+                _node_lines(value_node, name + ".", first_line, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            name = f"{prefix}{index}"
+            out.setdefault(name, item.start_mark.line + first_line)
+            _node_lines(item, name + ".", first_line, out)
+
+
+def load_yaml(text: str, rel: str, first_line: int = 1, loader=yaml.SafeLoader):
+    """YAML with the line of every item, or a located problem. Returns (data, lines, problems)."""
+    try:
+        node = yaml.compose(text, Loader=loader)
+        data = yaml.load(text, Loader=loader) if node is not None else None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        line = mark.line + first_line if mark else first_line
+        problem = getattr(err, "problem", None) or str(err).split("\n")[0]
+        return None, {}, [Problem(rel, line, f"not valid YAML ({problem}); quote values that "
+                                  "contain ':' or quotes, and indent lists consistently")]
+    lines: dict[str, int] = {}
+    if node is not None:
+        _node_lines(node, "", first_line, lines)
+    return data, lines, []
+
+
+def parse_page(text: str, path: Path, rel: str) -> tuple[Page | None, list[Problem]]:
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        if re.match(r"^-{3}[ \t]*\n", text):
+            return None, [Problem(rel, 1, "front matter is never closed; end it with a line '---'")]
+        return Page(path, rel, {}, text, 1), []
+    raw = match.group(1) or ""
+    meta, lines, problems = load_yaml(raw, rel, first_line=2)
+    if problems:
+        return None, [Problem(p.file, p.line, "front matter is " + p.message) for p in problems]
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        return None, [Problem(rel, 2, "front matter must be 'name: value' lines")]
+    body_line = text.count("\n", 0, match.end()) + 1
+    return Page(path, rel, meta, text[match.end():], body_line, lines), []
+
+
+def read_page(path: Path, root: Path) -> tuple[Page | None, list[Problem]]:
+    rel = str(Path(path).relative_to(root))
+    text, problems = read_text(path, rel)
+    if text is None:
+        return None, problems
+    return parse_page(text, Path(path), rel)
+
+
+def read_docs(root: Path) -> tuple[dict[str, Page], list[Problem]]:
+    """Every Markdown page under docs/, by docs-relative source path, in path order."""
+    pages: dict[str, Page] = {}
+    problems: list[Problem] = []
+    docs = Path(root) / "docs"
+    for path in sorted(docs.rglob("*.md")):
+        page, found = read_page(path, root)
+        problems += found
+        if page is not None:
+            pages[page.src] = page
+    return pages, problems
+
+
+# --- The book's contents ---------------------------------------------------------------------------
+
+def load_contents(root: Path) -> tuple[dict | None, list[Chapter], list[Problem]]:
+    """docs/book/contents.yml: the raw data (book, parts) and the chapters as records."""
+    text, problems = read_text(Path(root) / CONTENTS_FILE, CONTENTS_FILE)
+    if text is None:
+        return None, [], problems
+    data, lines, problems = load_yaml(text, CONTENTS_FILE)
+    if problems:
+        return None, [], problems
+    if not isinstance(data, dict) or not isinstance(data.get("chapters"), list) \
+            or not isinstance(data.get("book"), dict) or not isinstance(data.get("parts"), list):
+        return None, [], [Problem(CONTENTS_FILE, 1, "needs 'book', 'parts' and 'chapters'; see "
+                                  "the README's chapter page model")]
+    chapters: list[Chapter] = []
+    for index, item in enumerate(data["chapters"]):
+        line = lines.get(f"chapters.{index}", 1)
+        missing = [k for k in ("chapter", "label", "title", "page")
+                   if not isinstance(item, dict) or k not in item]
+        if missing:
+            problems.append(Problem(CONTENTS_FILE, line, f"chapter entry lacks {', '.join(missing)}"))
+            continue
+        chapters.append(Chapter(str(item["chapter"]), index, str(item["label"]),
+                                str(item["title"]), str(item["page"]), item.get("part")))
+    return data, chapters, problems
+
+
+# --- The nav of mkdocs.yml -------------------------------------------------------------------------
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml's tags: !ENV [NAME, default] gives the environment value or the default."""
+
+
+def _env(loader, node):
+    import os
+
+    values = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) \
+        else [loader.construct_scalar(node)]
+    for name in values[:-1] if len(values) > 1 else values:
+        if isinstance(name, str) and os.environ.get(name):
+            return os.environ[name]
+    return values[-1] if len(values) > 1 else None
+
+
+_ConfigLoader.add_constructor("!ENV", _env)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/",
+                                    lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def load_config(root: Path) -> tuple[dict, dict[str, int], list[Problem]]:
+    """mkdocs.yml with the line of each setting; a folder without one has no nav to check."""
+    if not (Path(root) / CONFIG_FILE).exists():
+        return {}, {}, []
+    text, problems = read_text(Path(root) / CONFIG_FILE, CONFIG_FILE)
+    if text is None:
+        return {}, {}, problems
+    data, lines, problems = load_yaml(text, CONFIG_FILE, loader=_ConfigLoader)
+    if problems:
+        return {}, {}, problems
+    if not isinstance(data, dict):
+        return {}, {}, [Problem(CONFIG_FILE, 1, "must be 'name: value' settings")]
+    return data, lines, []
+
+
+def _is_url(value: str) -> bool:
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*:", value)) or value.startswith("/")
+
+
+def walk_nav(nav, lines: dict[str, int], docs: Path, path: str = "nav") -> tuple[list[str], list[Problem]]:
+    """Docs-relative sources of the pages in a MkDocs nav, in order, by explicit type cases:
+    a string (a page or a URL), a one-key mapping (title: page, URL or section list), a list.
+    URLs are skipped; anything else, or a page that does not exist, is a located problem."""
+    found: list[str] = []
+    problems: list[Problem] = []
+
+    def line_of(where: str) -> int:
+        return lines.get(where, lines.get("nav", 1))
+
+    def visit(item, where: str) -> None:
+        if isinstance(item, str):
+            if _is_url(item):
+                return
+            if not (docs / item).is_file():
+                problems.append(Problem(CONFIG_FILE, line_of(where), f"nav: no page docs/{item}; "
+                                        "create it or correct the path"))
+                return
+            found.append(item)
+        elif isinstance(item, list):
+            for index, child in enumerate(item):
+                visit(child, f"{where}.{index}")
+        elif isinstance(item, dict) and len(item) == 1:
+            (title, value), = item.items()
+            visit(value, f"{where}.{title}")
+        else:
+            problems.append(Problem(CONFIG_FILE, line_of(where), "nav: each entry is a page path, "
+                                    "'Title: page.md', 'Title: https://…' or 'Title:' with a list"))
+
+    visit(nav if nav is not None else [], path)
+    return found, problems

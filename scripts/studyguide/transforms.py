@@ -1,0 +1,78 @@
+"""Markdown transforms of the chapter pages and the handouts built from them.
+
+Each takes Markdown (and plain records) and returns Markdown; none reads a file. Golden
+input -> expected-output fixtures for each live in tests/fixtures/transforms/.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+from . import templates
+from .chapter import QUESTION_RE, sections
+from .mdlines import code_mask
+from .sources import Chapter, Page
+
+LEADER_NOTE_RE = re.compile(r'^\s+\?\?\?\+? note "For discussion leaders"\n(?:(?:[ \t]+.*)?\n)*?(?=\S|\Z)',
+                            re.M)
+CONTENT_NOTE_RE = re.compile(r'^!!! warning "Content note"\n(?:[ \t]+.*\n?)+', re.M)
+
+
+def render_questions(markdown: str) -> str:
+    """Turn `1. {#ch1-q3} Text` into a list item with an anchor and a visible permalink."""
+    out: list[str] = []
+    pending: str | None = None  # id whose permalink goes at the end of the current paragraph
+    for line, in_code in zip(markdown.split("\n"), code_mask(markdown)):
+        match = None if in_code else QUESTION_RE.match(line)
+        if pending and (not line.strip() or match or re.match(r"^\s+(\?\?\?|!!!)", line)):
+            out[-1] += templates.render("question-link.html.j2", id=pending)
+            pending = None
+        if match:
+            qid = match.group("id")
+            line = (f"{match.group('indent')}{match.group('num')}. "
+                    + templates.render("question.html.j2", id=qid) + match.group("text"))
+            pending = qid
+        out.append(line)
+    if pending:
+        out[-1] += templates.render("question-link.html.j2", id=pending)
+    return "\n".join(out)
+
+
+def strip_leader_notes(text: str) -> str:
+    """Seminar questions without their collapsible "For discussion leaders" notes."""
+    return LEADER_NOTE_RE.sub("", text + "\n").rstrip() + "\n"
+
+
+def further_reading(items: list[dict], references: dict[str, str], footer: str = "",
+                    bibliography: str = "../bibliography.md") -> str:
+    """The Further reading list: each work's full reference (HTML), why to read it, and a link
+    to its entry in the bibliography; then the footer (the chapter's reading-list files)."""
+    return templates.render("further-reading.md.j2", bibliography=bibliography, footer=Markup(footer),
+                            items=[{"key": item["key"], "why": item["why"].strip(),
+                                    "reference": Markup(references.get(item["key"], item["key"]))}
+                                   for item in items])
+
+
+def reading_list_links(chapter: Chapter, up: str, filtered: str) -> str:
+    return templates.render("reading-list.md.j2", up=up, stem=chapter.stem, filtered=filtered)
+
+
+def add_handout_link(markdown: str, target: str) -> str:
+    """Under the Seminar questions heading: a link to the chapter's printable handout."""
+    return re.sub(r"^## Seminar questions[^\n]*\n",
+                  lambda m: m.group(0) + templates.render("handout-link.md.j2", target=target)
+                  + "\n", markdown, count=1, flags=re.M)
+
+
+def handout(page: Page, chapter: Chapter) -> str:
+    """A one-page seminar handout: the chapter's questions and activity, nothing else."""
+    keep = {"Seminar questions", "Seminar activity"}
+    parts = [(s.title, Markup(strip_leader_notes(s.text) if s.title == "Seminar questions"
+                              else s.text)) for s in sections(page) if s.title in keep]
+    note = CONTENT_NOTE_RE.search(page.body)
+    return templates.render("handout.md.j2", title=f"Seminar handout: {chapter.label}",
+                            chapter=chapter, back=chapter.page.rsplit("/", 1)[-1],
+                            note=Markup(note.group(0).strip()) if note else "",
+                            parts=parts) + "\n"
