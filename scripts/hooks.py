@@ -89,6 +89,9 @@ def on_post_page(output, page, config):
     _report(sitecheck.leaked_syntax(output, f"docs/{page.file.src_uri}",
                                     source.body if source else None,
                                     source.body_line if source else 1))
+    if "question-anchor" in output:
+        _report(sitecheck.question_numbering(output, *_state["guide"].question_source(
+            page.file.src_uri)))
     return sitecheck.patch_theme_html(output)
 
 

@@ -238,3 +238,26 @@ def test_citations_in_code_do_not_count_as_uses(tmp_path):
     uses = bibpage.usage(guide.pages, guide.chapter_records, guide.glossary)
     assert all(u.src != "chapters/chapter-2.md" for u in uses.get("becker1963outsiders", []))
     assert [u.label for u in uses["perrin2014accumulating"]][0] == "Chapter 2"
+
+
+# --- Question numbering cannot drift ---------------------------------------------------------------
+
+def test_every_built_question_shows_the_number_in_its_id(site_dir):
+    from studyguide import sitecheck
+
+    for page in sorted(site_dir.glob("chapters/*/index.html")) + sorted(site_dir.glob("handouts/*/index.html")):
+        assert sitecheck.question_numbering(page.read_text(encoding="utf-8"), str(page)) == []
+
+
+def test_an_indented_note_that_swallows_the_next_question_fails_the_build(tmp_path):
+    # no blank line after the leader note under question 2: Markdown nests question 3 in it
+    broken = FIXTURE.replace("        A note.\n\n3. {#ch2-q3}", "        A note.\n3. {#ch2-q3}", 1)
+    assert broken != FIXTURE
+    line = broken.split("\n").index("3. {#ch2-q3} Question three?") + 1
+    assert validate(broken, tmp_path) == []  # the source alone looks right
+    project = project_with(tmp_path, broken)
+    result = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"docs/chapters/chapter-2.md:{line}: question ch2-q3 is shown" in result.stderr, \
+        result.stderr[-2000:]

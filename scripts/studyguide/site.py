@@ -104,6 +104,15 @@ class Guide:
             markdown = markdown.rstrip() + "\n\n## References\n\n\\bibliography\n"
         return markdown
 
+    def question_source(self, src_uri: str) -> tuple[str, dict[str, int]]:
+        """The source file of the questions on a chapter page or handout, and each id's line."""
+        page = self.pages.get(src_uri)
+        if page is None and src_uri.startswith(f"{HANDOUTS}/"):
+            page = self.pages.get(f"chapters/{src_uri.split('/', 1)[1]}")
+        if page is None:
+            return f"docs/{src_uri}", {}
+        return page.rel, {q.id: q.line for q in chapter.questions(page)}
+
     def configure(self, site_url: str, site_name: str) -> None:
         self.site_url, self.site_name = site_url, site_name
 

@@ -153,3 +153,41 @@ def check_links(site_dir: Path, base_path: str = "/",
                                             f"'{absolute.fragment}' in "
                                             f"{target.relative_to(site_dir)}{source}"))
     return problems
+
+
+# --- Seminar question numbering -----------------------------------------------------------------
+
+_QUESTION_ID_RE = re.compile(r"-q(\d+)$")
+
+
+def question_numbering(html: str, rel_path: str, lines: dict[str, int] | None = None) -> list[Problem]:
+    """Each question anchor is a direct item of the top-level list of its section, and the number
+    a reader sees is the number in its id (an indented note can pull the next question into a
+    sub-list, so that "question 8" means two different questions). `lines` maps ids to source
+    lines."""
+    lines = lines or {}
+    root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser(encoding="utf-8")) \
+        if html.strip() else None
+    problems: list[Problem] = []
+    for anchor in [] if root is None else root.iter("span"):
+        if "question-anchor" not in (anchor.get("class") or "").split():
+            continue
+        qid = anchor.get("id") or ""
+        match = _QUESTION_ID_RE.search(qid)
+        item = next((a for a in anchor.iterancestors("li")), None)
+        line = lines.get(qid, 1)
+        if match is None or item is None:
+            problems.append(Problem(rel_path, line, f"question {qid} is not a numbered list item; "
+                                    "write it as 'N. {#id} text'"))
+            continue
+        parent = item.getparent()
+        nested = next((a for a in parent.iterancestors("li", "ol", "ul")), None) is not None
+        position = int(parent.get("start") or 1) + [c for c in parent if c.tag == "li"].index(item)
+        if parent.tag != "ol" or nested:
+            problems.append(Problem(rel_path, line, f"question {qid} is shown inside another list "
+                                    "item (an indented block above it is not closed); put a blank "
+                                    "line and no indentation before it"))
+        elif position != int(match.group(1)):
+            problems.append(Problem(rel_path, line, f"question {qid} is shown as number {position}; "
+                                    "the number a reader sees must match its id"))
+    return problems
