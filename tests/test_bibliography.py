@@ -130,6 +130,21 @@ def test_each_rule_accepts_the_complete_form(fixture):
     assert "No problems found." in result.stdout
 
 
+def test_a_braced_particle_sorts_under_its_particle(tmp_path):
+    """citeproc, not this project, orders the list: {de St. Aubin} files under D."""
+    bib = tmp_path / "order.bib"
+    bib.write_text("\n".join(
+        f"@book{{{key}, author = {{{name}}}, title = {{T}}, publisher = {{P}}, year = {{2000}}}}"
+        for key, name in [("stone", "Stone, Dan"), ("braced", "{de St. Aubin}, Ed"),
+                          ("davis", "Davis, Ann"), ("dodd", "Dodd, Cat"),
+                          ("unbraced", "de St. Aubin, Eve")]), encoding="utf-8")
+    assert list(render.format_references(bib)) == ["davis", "braced", "dodd", "unbraced", "stone"]
+    result = lint(str(bib))
+    particles = [line for line in result.stderr.splitlines() if "name particle" in line]
+    assert len(particles) == 1 and "unbraced: name particle in author 'de St. Aubin, Eve'" \
+        in particles[0]
+
+
 def test_what_the_lint_accepts_prints_correctly_and_what_it_rejects_does_not():
     """pandoc and the APA CSL, not this project's code, decide what a form prints."""
     good = {**render.format_references(FIXTURES / "particle_braced.bib"),
