@@ -41,7 +41,63 @@ def lint(name: str) -> subprocess.CompletedProcess:
     ("bad_year.bib", ["bad_year.bib:1: smith2001title: impossible year '20011'",
                       "bad_year.bib:8: jones3021future: impossible year '3021'"]),
     ("bad_key.bib", ["bad_key.bib:1: Smith.2001:title: bad key format"]),
-    ("not_utf8.bib", ["not_utf8.bib:2: file is not UTF-8 (byte 0xfc)"]),
+    ("not_utf8.bib", ["not_utf8.bib:2: smith2001title: file is not UTF-8 (byte 0xfc"]),
+    ("not_utf8_two.bib", ["not_utf8_two.bib:2: smith2001title: file is not UTF-8 (byte 0xfc",
+                          "not_utf8_two.bib:11: jones2002title: file is not UTF-8 (byte 0xe9"]),
+    ("article_incomplete.bib", [
+        "article_incomplete.bib:1: smith2001nothing: journal article without volume; add volume",
+        "article_incomplete.bib:1: smith2001nothing: journal article without pages or article "
+        "number; add pages = {first--last} (an article number also goes in pages",
+        "article_incomplete.bib:10: jones2002novolume: journal article without volume",
+        "article_incomplete.bib:19: brown2003nopages: journal article without pages or article "
+        "number",
+        "article_incomplete.bib:28: green2014nodoi: marked pubstate = {Advance online "
+        "publication} but has no DOI; add doi",
+        "article_incomplete.bib:37: white2015forthcoming: pubstate = {forthcoming} is not the "
+        "online-first marker",
+        "article_incomplete.bib:37: white2015forthcoming: journal article without volume",
+        "article_incomplete.bib:47: jones2016number: article number in eid = {525}, which pandoc "
+        "does not print; write it as pages = {525}"]),
+    ("chapter_incomplete.bib", [
+        "chapter_incomplete.bib:1: smith2001noeditors: chapter (@incollection) without editors; "
+        "add editor = {",
+        "chapter_incomplete.bib:11: jones2002nothing: chapter (@incollection) without editors",
+        "chapter_incomplete.bib:11: jones2002nothing: chapter (@incollection) without pages; "
+        "add pages = {first--last}",
+        "chapter_incomplete.bib:11: jones2002nothing: @incollection is missing a required "
+        "field: booktitle; add booktitle",
+        "chapter_incomplete.bib:11: jones2002nothing: @incollection is missing a required "
+        "field: publisher; add publisher",
+        "chapter_incomplete.bib:18: brown2003nopages: chapter (@inbook) without pages"]),
+    ("edited_book_author.bib", [
+        "edited_book_author.bib:1: smith2001noted: edited book entered with author; write the "
+        "names as editor = {",
+        "edited_book_author.bib:10: brown2002eds: edited book entered with author",
+        "edited_book_author.bib:18: grey2003collection: edited book entered with author (the "
+        "chapter 'green2003inside' names these people as its editors)"]),
+    ("report_no_institution.bib", [
+        "report_no_institution.bib:1: white2005report: @techreport is missing a required field: "
+        "institution; add institution = {",
+        "report_no_institution.bib:8: black2006report: @report is missing a required field: "
+        "institution"]),
+    ("corporate_split.bib", [
+        "corporate_split.bib:1: sccjr2010report: author 'for Crime, Scottish Centre and "
+        "Research, Justice' looks like an organisation but is read as personal names",
+        "corporate_split.bib:9: moj2011comma: author 'Ministry of Justice, UK' looks like an "
+        "organisation", "author = {{Name of the Organisation}}",
+        "corporate_split.bib:17: mcneill2012institution: institution 'Scottish Centre for Crime "
+        "and Justice Research' contains an unbraced 'and'",
+        "wrap it in double braces: institution = {{Scottish Centre for Crime and Justice "
+        "Research}}",
+        "corporate_split.bib:25: smith2013publisher: publisher 'Taylor and Francis' contains an "
+        "unbraced 'and'"]),
+    ("particle_wrong.bib", [
+        "particle_wrong.bib:1: mcadams1992theory: name particle in author 'de St. Aubin, Ed' "
+        "prints in APA as 'St. Aubin, E. de'", "{de St. Aubin}, Ed",
+        "particle_wrong.bib:11: mcadams1998generativity: name particle 'de' written after the "
+        "given name in editor 'St. Aubin, Ed de'",
+        "particle_wrong.bib:19: gogh1890letters: name particle in author 'van Gogh, Vincent' "
+        "prints in APA as 'Gogh, V. van'"]),
     ("bad_keywords.bib", [
         "bad_keywords.bib:1: smith2001title: keywords must be one to four themes from the list "
         "in the README (unknown: made-up-theme)",
@@ -59,7 +115,67 @@ def test_each_lint_error_is_located_and_fails(fixture, expected):
 def test_all_problems_reported_in_one_run():
     result = lint("missing_fields.bib")
     assert result.stderr.count("missing a required field") == 7
-    assert "7 problem(s)." in result.stderr
+    # and, for the same entries: the article's volume and pages, the chapter's editors and pages
+    assert result.stderr.count("journal article without") == 2
+    assert result.stderr.count("chapter (@incollection) without") == 2
+    assert "11 problem(s)." in result.stderr
+
+
+@pytest.mark.parametrize("fixture", [
+    "article_complete.bib", "chapter_complete.bib", "edited_book_editor.bib",
+    "report_institution.bib", "corporate_braced.bib", "particle_braced.bib"])
+def test_each_rule_accepts_the_complete_form(fixture):
+    result = lint(fixture)
+    assert result.returncode == 0, result.stderr
+    assert "No problems found." in result.stdout
+
+
+def test_a_braced_particle_sorts_under_its_particle(tmp_path):
+    """citeproc, not this project, orders the list: {de St. Aubin} files under D."""
+    bib = tmp_path / "order.bib"
+    bib.write_text("\n".join(
+        f"@book{{{key}, author = {{{name}}}, title = {{T}}, publisher = {{P}}, year = {{2000}}}}"
+        for key, name in [("stone", "Stone, Dan"), ("braced", "{de St. Aubin}, Ed"),
+                          ("davis", "Davis, Ann"), ("dodd", "Dodd, Cat"),
+                          ("unbraced", "de St. Aubin, Eve")]), encoding="utf-8")
+    assert list(render.format_references(bib)) == ["davis", "braced", "dodd", "unbraced", "stone"]
+    result = lint(str(bib))
+    particles = [line for line in result.stderr.splitlines() if "name particle" in line]
+    assert len(particles) == 1 and "unbraced: name particle in author 'de St. Aubin, Eve'" \
+        in particles[0]
+
+
+def test_what_the_lint_accepts_prints_correctly_and_what_it_rejects_does_not():
+    """pandoc and the APA CSL, not this project's code, decide what a form prints."""
+    good = {**render.format_references(FIXTURES / "particle_braced.bib"),
+            **render.format_references(FIXTURES / "corporate_braced.bib"),
+            **render.format_references(FIXTURES / "article_complete.bib"),
+            **render.format_references(FIXTURES / "edited_book_editor.bib")}
+    assert good["mcadams1992theory"].startswith("McAdams, D. P., &amp; de St. Aubin, E. (1992).")
+    assert good["mcadams1998generativity"].startswith(
+        "McAdams, D. P., &amp; de St. Aubin, E. (Eds.). (1998).")
+    assert good["mews2017impact"].startswith("Mews, A., Di Bella, L., &amp; Purver, M. (2017).")
+    assert good["sccjr2010report"].startswith("Scottish Centre for Crime and Justice Research. "
+                                              "(2010).")
+    assert good["sccjr2010report"].endswith("Scottish Centre for Crime and Justice Research.")
+    assert good["moj2011comma"].startswith("Ministry of Justice, UK. (2011).")
+    assert good["smith2013publisher"].endswith("Taylor and Francis.")
+    assert good["grey2003collection"].startswith("Grey, A., &amp; Black, P. (Eds.). (2003).")
+    online = good["green2014online"]
+    assert ("<em>Journal of Examples</em>. Advance online publication. "
+            '<a href="https://doi.org/10.1000/green.2014">') in online
+    assert good["brown2015single"].endswith("<em>15</em>, 290.")
+
+    bad = {**render.format_references(FIXTURES / "particle_wrong.bib"),
+           **render.format_references(FIXTURES / "corporate_split.bib"),
+           **render.format_references(FIXTURES / "article_incomplete.bib")}
+    assert "St. Aubin, E. de" in bad["mcadams1992theory"]
+    assert bad["gogh1890letters"].startswith("Gogh, V. van")
+    assert "Scottish Centre for Crime; Justice Research" in bad["mcneill2012institution"]
+    assert bad["moj2011comma"].startswith("Ministry of Justice, U. (2011).")
+    assert "Taylor; Francis" in bad["smith2013publisher"]
+    assert "Advance online publication" not in bad["white2015forthcoming"]
+    assert bad["jones2016number"].endswith("<em>16</em>.")   # eid is not printed
 
 
 def test_messy_but_valid_bibtex_is_accepted():

@@ -36,7 +36,7 @@ THEMES = {
 REQUIRED: dict[str, list[str | tuple[str, ...]]] = {
     "article": [("author",), ("title",), ("journal", "journaltitle"), ("year", "date")],
     "book": [("author", "editor"), ("title",), ("publisher",), ("year", "date")],
-    "inbook": [("author", "editor"), ("title",), ("publisher",), ("year", "date")],
+    "inbook": [("author", "editor"), ("title",), ("booktitle",), ("publisher",), ("year", "date")],
     "incollection": [("author",), ("title",), ("booktitle",), ("publisher",), ("year", "date")],
     "inproceedings": [("author",), ("title",), ("booktitle",), ("year", "date")],
     "phdthesis": [("author",), ("title",), ("school", "institution"), ("year", "date")],
@@ -179,11 +179,8 @@ def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        problem = Problem(rel, line, f"file is not UTF-8 (byte 0x{raw[err.start]:02x}); "
-                          "save it as UTF-8")
-        return Bibliography(path, {}, [problem])
+    except UnicodeDecodeError:
+        return Bibliography(path, {}, _encoding_problems(raw, rel))
 
     problems: list[Problem] = []
     starts = _entry_starts(text)
@@ -243,8 +240,31 @@ def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
         )
         entries[key] = entry
         problems += _entry_problems(entry, pyentry, rel, this_year, doi_seen)
+    for book, chapter in _edited_books_with_authors(entries):
+        problems.append(Problem(rel, book.line, f"{book.key}: edited book entered with author "
+                                f"(the chapter '{chapter}' names these people as its editors); "
+                                "write the names as editor = {…}, so that APA prints (Eds.)"))
     problems.sort(key=lambda p: (p.line, p.message))
     return Bibliography(path, entries, problems)
+
+
+def _encoding_problems(raw: bytes, rel: str) -> list[Problem]:
+    """Every line with bytes that are not UTF-8, named by the entry it is in."""
+    problems = []
+    key = ""
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        start = ENTRY_START_RE.match(line.decode("utf-8", "replace").lstrip())
+        if start and start.group(2):
+            key = start.group(2)
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as err:
+            where = f"{key}: " if key else ""
+            problems.append(Problem(rel, number, f"{where}file is not UTF-8 (byte "
+                                    f"0x{line[err.start]:02x}, probably Latin-1 or Windows-1252)"
+                                    "; save the file as UTF-8 or write the character as LaTeX"
+                                    " (e.g. {\\\"u})"))
+    return problems
 
 
 def _parse_without_duplicates(parser, text, seen_lower):
@@ -276,7 +296,9 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
     else:
         for need in REQUIRED[entry.type]:
             if not present.intersection(need):
-                report(f"@{entry.type} is missing a required field: {' or '.join(need)}")
+                report(f"@{entry.type} is missing a required field: {' or '.join(need)}; "
+                       f"add {need[0]} = {{…}}" + (" (the organisation that issued it)"
+                                                  if need[0] == "institution" else ""))
 
     year = entry.raw.get("year")
     if year is not None:
@@ -307,4 +329,194 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
     pages = entry.raw.get("pages")
     if pages is not None and re.search(r"\d\s*(-|‐|–|—)\s*\d", pages) and "--" not in pages:
         report(f"page range '{pages}' should use '--' (e.g. 902--920)")
+
+    for message in _completeness(entry):
+        report(message)
+    for message in _name_problems(entry, pyentry):
+        report(message)
     return problems
+
+
+# --- Complete references ----------------------------------------------------------------------
+# Each message says what is missing and what to add, so that the APA reference prints in full.
+
+# The documented marker for an article published online before its issue (README, "Add a
+# reference"): pandoc passes `pubstate` to the CSL `status` variable, which the APA style prints
+# after the journal name: "Journal Name. Advance online publication. https://doi.org/…".
+ONLINE_FIRST = "advance online publication"
+
+
+def is_online_first(entry: Entry) -> bool:
+    return entry.fields.get("pubstate", "").strip().lower() == ONLINE_FIRST
+
+
+def _completeness(entry: Entry) -> list[str]:
+    messages = []
+    f = entry.fields
+    if entry.type == "article":
+        online_first = is_online_first(entry)
+        if online_first and "doi" not in f:
+            messages.append("marked pubstate = {Advance online publication} but has no DOI; add "
+                            "doi = {10.…} from the publisher's page (APA needs it to find the "
+                            "online-first version)")
+        if "pubstate" in f and not online_first:
+            messages.append(f"pubstate = {{{entry.raw['pubstate']}}} is not the online-first "
+                            "marker; write pubstate = {Advance online publication}, or remove it "
+                            "and give volume and pages")
+        if not online_first:
+            if "volume" not in f:
+                messages.append("journal article without volume; add volume = {…} from the "
+                                "journal issue, or, if the work has no issue yet, mark it "
+                                "pubstate = {Advance online publication} with its doi")
+            if "pages" not in f and "eid" in f:
+                # pandoc's BibTeX reader drops eid, so the APA reference would end at the volume.
+                messages.append(f"article number in eid = {{{entry.raw['eid']}}}, which pandoc "
+                                f"does not print; write it as pages = {{{entry.raw['eid']}}}")
+            elif "pages" not in f:
+                messages.append("journal article without pages or article number; add "
+                                "pages = {first--last} (an article number also goes in pages, "
+                                "e.g. pages = {525}), or, if the work has no issue yet, mark it "
+                                "pubstate = {Advance online publication} with its doi")
+    elif entry.type in ("incollection", "inbook"):
+        if not entry.editors:
+            messages.append(f"chapter (@{entry.type}) without editors; add editor = {{Family, "
+                            "Given and …} as printed on the book's title page")
+        # booktitle and publisher are required fields of both types (REQUIRED above).
+        if "pages" not in f:
+            messages.append(f"chapter (@{entry.type}) without pages; add pages = "
+                            "{first--last} from the book or the publisher's chapter page")
+    elif entry.type == "book" and entry.authors:
+        if EDITED_RE.search(" and ".join(entry.authors)) or any(
+                EDITED_RE.search(entry.raw.get(name, "")) for name in ("note", "type")):
+            messages.append("edited book entered with author; write the names as "
+                            "editor = {…} (and drop any '(Eds.)'), so that APA prints (Eds.)")
+    return messages
+
+
+EDITED_RE = re.compile(r"\(eds?\.?\)|\beds?\.(?=\s|$|\})|\bedited\b", re.I)
+
+
+def _edited_books_with_authors(entries: dict[str, Entry]) -> list[tuple[Entry, str]]:
+    """A @book with authors that a chapter in the file names as its book, with those editors."""
+    found = []
+    books = {}
+    for entry in entries.values():
+        if entry.type == "book" and entry.authors and not entry.editors:
+            books.setdefault(_title_key(entry.fields.get("title", "")), []).append(entry)
+    for chapter in entries.values():
+        if chapter.type not in ("incollection", "inbook") or not chapter.editors:
+            continue
+        for book in books.get(_title_key(chapter.fields.get("booktitle", "")), []):
+            if [_family(n) for n in book.authors] == [_family(n) for n in chapter.editors]:
+                found.append((book, chapter.key))
+    return found
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+
+
+def _family(name: str) -> str:
+    return name.split(",")[0].strip().lower()
+
+
+# --- Names that print wrongly -----------------------------------------------------------------
+
+NAME_FIELDS = ("author", "editor")
+# Fields pandoc reads as a list, joining the parts with '; ' ("Crime; Justice Research").
+LIST_FIELDS = ("publisher", "institution", "school", "organization")
+# Words that mark an organisation rather than a person.
+ORGANISATION_RE = re.compile(
+    r"\b(ministry|department|centre|center|trust|council|institute|institution|office|"
+    r"organi[sz]ation|association|society|service|services|university|college|inspectorate|"
+    r"agency|commission|committee|foundation|board|government|parliament|samaritans|"
+    r"federation|network|unit|school|bureau|authority|group)\b", re.I)
+PARTICLES = {"de", "da", "das", "del", "della", "der", "den", "des", "di", "do", "dos", "du",
+             "la", "le", "van", "von", "ter", "ten", "zu", "af", "al", "el", "bin", "ibn", "y",
+             "st.", "d'", "l'"}
+
+
+def _top_level_parts(value: str, separator: str) -> list[str]:
+    """`value` split at `separator` where it is outside braces."""
+    parts, depth, start, i = [], 0, 0, 0
+    lower = value.lower()
+    while i < len(value):
+        ch = value[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and lower.startswith(separator, i):
+            parts.append(value[start:i])
+            i += len(separator)
+            start = i
+            continue
+        i += 1
+    parts.append(value[start:])
+    return [p.strip() for p in parts]
+
+
+def _wholly_braced(text: str) -> bool:
+    """'{…}' with the outer braces matching each other."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
+
+
+def _initials(person) -> str:
+    """Given names as APA abbreviates them ('Ed de' -> 'E. de'): particles stay as written."""
+    return " ".join(name if name[:1].islower() else plain(name)[:1] + "."
+                    for name in person.first_names + person.middle_names)
+
+
+def _name_problems(entry: Entry, pyentry) -> list[str]:
+    messages = []
+    for field_name in NAME_FIELDS:
+        persons = pyentry.persons.get(field_name, [])
+        # pybtex keeps the names, not the field as written; each name as BibTeX would write it.
+        written_names = [str(person) for person in persons]
+        organisations = [
+            name for name in written_names
+            if name != "others" and not _wholly_braced(name) and ORGANISATION_RE.search(name)]
+        if organisations:
+            whole = " and ".join(written_names)
+            messages.append(f"{field_name} '{plain(whole)}' looks like an organisation but is read "
+                            "as personal names (split at an unbraced 'and' or comma); wrap the "
+                            f"organisation's name in double braces: {field_name} = "
+                            "{{Name of the Organisation}}")
+        for person in persons:
+            written = str(person)
+            if written in organisations:
+                continue
+            if person.prelast_names:
+                family = " ".join(person.prelast_names + person.last_names)
+                given = " ".join(person.first_names + person.middle_names)
+                messages.append(f"name particle in {field_name} '{written}' prints in APA as "
+                                f"'{' '.join(person.last_names)}, {_initials(person)} "
+                                f"{' '.join(person.prelast_names)}'"
+                                " and sorts under the wrong letter; brace the family name with "
+                                f"its particle: {{{family}}}, {given}")
+            trailing = (person.first_names + person.middle_names)[-1:]
+            if trailing and trailing[0].lower() in PARTICLES and trailing[0][:1].islower():
+                family = " ".join(person.last_names)
+                given = " ".join((person.first_names + person.middle_names)[:-1])
+                messages.append(f"name particle '{trailing[0]}' written after the given name in "
+                                f"{field_name} '{written}' prints in APA as '{family}, "
+                                f"{_initials(person)}'; "
+                                f"write it with the family name, braced: "
+                                f"{{{trailing[0]} {family}}}, {given}")
+    for field_name in LIST_FIELDS:
+        raw = entry.raw.get(field_name)
+        if raw is None or _wholly_braced(raw.strip()):
+            continue
+        if len(_top_level_parts(" ".join(raw.split()), " and ")) > 1:
+            messages.append(f"{field_name} '{plain(raw)}' contains an unbraced 'and', which "
+                            f"pandoc reads as a list ('…; …'); wrap it in double braces: "
+                            f"{field_name} = {{{{{plain(raw)}}}}}")
+    return messages
