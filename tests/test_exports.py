@@ -193,7 +193,9 @@ def check_ris(record: dict, entry: Entry) -> None:
         if name == "type" and ty not in {"RPRT", "THES"}:
             keys = ["type_of_work"]
         if name in {"publisher", "institution", "school", "organization"}:
-            want = [exports.publisher(entry)]   # the first of these the entry has
+            f = entry.fields                    # RIS has one PB: the first of these
+            want = [f.get("publisher") or f.get("institution") or f.get("school")
+                    or f.get("organization")]
         elif name == "pages":
             want = pages(entry)
             keys = keys[:len(want)]

@@ -76,12 +76,14 @@ class _LatexWriter(Writer):
 
 def to_bibtex(entries: Iterable[Entry]) -> str:
     """The entries as BibTeX, in the order given: author, editor, title, then the rest A-Z."""
-    data = BibliographyData()
-    for entry in entries:
-        persons = {role: [Person(name) for name in names]
-                   for role, names in bibtex_persons(entry).items() if names}
-        fields = sorted(entry.raw.items(), key=lambda item: (item[0] != "title", item[0]))
-        data.add_entry(entry.key, PybtexEntry(entry.type, fields=fields, persons=persons))
+    return "\n".join(_bibtex_entry(entry) for entry in entries)
+
+
+def _bibtex_entry(entry: Entry) -> str:
+    persons = {role: [Person(name) for name in names]
+               for role, names in bibtex_persons(entry).items() if names}
+    fields = sorted(entry.raw.items(), key=lambda item: (item[0] != "title", item[0]))
+    data = BibliographyData({entry.key: PybtexEntry(entry.type, fields=fields, persons=persons)})
     stream = io.StringIO()
     _LatexWriter().write_stream(data, stream)
     return stream.getvalue()
@@ -91,7 +93,7 @@ def bibtex_persons(entry: Entry) -> dict[str, list[str]]:
     """role -> names as written in BibTeX. The loader's `raw_persons` when it has them; for a
     record built by hand, the plain names with LaTeX specials escaped again and a name without
     a comma braced whole as a corporate name."""
-    raw = getattr(entry, "raw_persons", None) or {}
+    raw = getattr(entry, "raw_persons", None) or {}   # bibliography.Entry.raw_persons
     plain = {"author": entry.authors, "editor": entry.editors}
     return {role: list(raw[role]) if role in raw else [_latex_name(n) for n in plain[role]]
             for role in ROLES}
