@@ -76,6 +76,7 @@ class Entry:
     raw: dict[str, str] = field(default_factory=dict)      # as written in the .bib file
     authors: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
+    raw_persons: dict[str, list[str]] = field(default_factory=dict)  # role -> names as written
 
     @property
     def kind(self) -> str:
@@ -237,6 +238,8 @@ def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
             raw={name.lower(): value for name, value in pyentry.fields.items()},
             authors=[person_name(p) for p in pyentry.persons.get("author", [])],
             editors=[person_name(p) for p in pyentry.persons.get("editor", [])],
+            raw_persons={role.lower(): [str(p) for p in people]
+                         for role, people in pyentry.persons.items()},
         )
         entries[key] = entry
         problems += _entry_problems(entry, pyentry, rel, this_year, doi_seen)
