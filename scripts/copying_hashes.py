@@ -4,10 +4,12 @@
 
 SOURCE_DIR (default: ../shared/source next to the repository) holds the publisher's text: every
 *.txt file in it is read as label `publisher`. Each --text adds a further text, such as an
-abstract the pages cite, under its own label (use the citation key). Only the hashes of the
-texts' normalised 8-word windows are written, never the texts, so the repository can run the
-check without them. The book's, parts' and chapters' titles (docs/book/contents.yml) are left
-out, because pages may repeat them.
+abstract the pages cite, under its own label (use the citation key); DESCRIPTION names it in
+messages, and anything after " | " in it (where it was read) goes only into the header. Only the
+hashes of the texts' normalised 8-word windows are written, never the texts, so the repository can
+run the check without them. The book's, parts' and chapters' titles (docs/book/contents.yml) are
+left out, because pages may repeat them. Sources already in the output file whose texts are not
+given again are kept (--drop LABEL removes one, --fresh starts from nothing).
 """
 
 from __future__ import annotations
@@ -30,9 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source_dir", nargs="?", type=Path, default=REPO.parent / "shared" / "source",
                         help="folder with the publisher's text (default: ../shared/source)")
     parser.add_argument("--text", action="append", default=[], metavar="LABEL=FILE[=DESCRIPTION]",
-                        help="a further text, e.g. perrin2022magnified=abstract.txt='the abstract of "
-                             "Perrin (2022)'; repeat for more")
+                        help="a further text, e.g. perrin2022maximizing=abstract.txt='the abstract of "
+                             "Perrin (2022) | read at URL'; repeat for more")
     parser.add_argument("--out", type=Path, default=truth.HASH_FILE, help="file to write")
+    parser.add_argument("--drop", action="append", default=[], metavar="LABEL",
+                        help="remove a source kept from the existing file")
+    parser.add_argument("--fresh", action="store_true",
+                        help="ignore the existing file: only the sources given now")
     parser.add_argument("--contents", type=Path, default=REPO / truth.CONTENTS_FILE,
                         help="the book's contents, whose titles are left out")
     args = parser.parse_args(argv)
@@ -61,14 +67,25 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as err:
         print(f"{args.contents}: cannot read the book's contents ({err})", file=sys.stderr)
         return 2
-    made_from = "scripts/copying_hashes.py" + "".join(
-        f" --text {item.partition('=')[0]}=…" for item in args.text)
+    made_from = "scripts/copying_hashes.py"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     try:
         contents_name = str(args.contents.resolve().relative_to(REPO))
     except ValueError:
         contents_name = args.contents.name
-    args.out.write_text(truth.hash_file_text(sources, contents, made_from, contents_name),
+    kept = None
+    if args.out.is_file() and not args.fresh:
+        kept = truth.load_hashes(args.out)
+        if kept.problems:
+            print("\n".join(map(str, kept.problems)) + "\nthe existing file is not usable; rerun "
+                  "with --fresh and every source", file=sys.stderr)
+            return 2
+        kept.sources = {label: text for label, text in kept.sources.items() if label not in args.drop}
+        for label in kept.sources:
+            if label not in {s[0] for s in sources}:
+                print(f"keeping the hashes of {label} from {args.out.name} (its text was not given; "
+                      f"--drop {label} removes them)")
+    args.out.write_text(truth.hash_file_text(sources, contents, made_from, contents_name, kept),
                         encoding="utf-8")
     count = sum(1 for line in args.out.read_text(encoding="utf-8").split("\n")
                 if line and not line.startswith("#"))

@@ -17,7 +17,8 @@ FIXTURES = ROOT / "tests" / "fixtures" / "truth"
 SCRIPT = ROOT / "scripts" / "copying_hashes.py"
 CONTENTS = yaml.safe_load((FIXTURES / "contents.yml").read_text(encoding="utf-8"))
 REGEN_ARGS = [str(FIXTURES / "source"), "--contents", str(FIXTURES / "contents.yml"),
-              "--text", f"fixture2024={FIXTURES / 'abstract.txt'}=the abstract of Fixture (2024)"]
+              "--text", f"fixture2024={FIXTURES / 'abstract.txt'}=the abstract of Fixture (2024) | read "
+              "in tests/fixtures/truth"]
 
 
 def fixture_hashes() -> truth.Hashes:
@@ -52,7 +53,7 @@ def test_normalise_unifies_case_quotes_dashes_and_punctuation():
 
 def test_regeneration_script_makes_the_fixture_hash_file(tmp_path):
     out = tmp_path / "hashes.txt"
-    result = regen(out, *REGEN_ARGS)
+    result = regen(out, *REGEN_ARGS, "--fresh")
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8") == (FIXTURES / "copying-hashes.txt").read_text(encoding="utf-8")
     text = out.read_text(encoding="utf-8")
@@ -60,6 +61,21 @@ def test_regeneration_script_makes_the_fixture_hash_file(tmp_path):
     loaded = truth.load_hashes(out)
     assert loaded.problems == []
     assert set(loaded.sources) == {"publisher", "fixture2024"}
+
+
+def test_regeneration_keeps_sources_whose_texts_are_not_given_again(tmp_path):
+    out = tmp_path / "hashes.txt"
+    committed = (FIXTURES / "copying-hashes.txt").read_text(encoding="utf-8")
+    out.write_text(committed, encoding="utf-8")
+    publisher_only = REGEN_ARGS[:3]
+    result = regen(out, *publisher_only)
+    assert result.returncode == 0 and "keeping the hashes of fixture2024" in result.stdout
+    assert out.read_text(encoding="utf-8") == committed
+    assert regen(out, *publisher_only, "--drop", "fixture2024").returncode == 0
+    dropped = truth.load_hashes(out)
+    assert dropped.problems == [] and set(dropped.sources) == {"publisher"}
+    assert {labels for labels in dropped.windows.values()} == {("publisher",)}
+    assert len(dropped.windows) < len(truth.load_hashes(FIXTURES / "copying-hashes.txt").windows)
 
 
 def test_regeneration_script_reports_a_missing_source(tmp_path):
@@ -108,12 +124,17 @@ def test_titles_may_be_repeated_even_if_the_hash_file_holds_them():
 def test_committed_hash_file_is_well_formed_and_holds_the_publisher_text():
     hashes = truth.load_hashes()
     assert hashes.problems == []
-    assert list(hashes.sources) == ["publisher"]
+    assert list(hashes.sources) == ["publisher", "perrin2022maximizing", "perrin2014accumulating",
+                                    "perrin2018monster"]   # the abstracts: keys in bibliography.bib
+    assert all(" | read at " in hashes.sources[label] for label in list(hashes.sources)[1:])
     assert len(hashes.windows) > 300
-    # Runs typed from the publisher's description and from an endorsement.
-    for phrase in ("rebuild their lives by ‘giving back’ and establishing",
-                   "In this careful, insider-perspective book, Christian Perrin"):
-        assert truth.window_hash(truth.normalise(phrase)) in hashes.windows, phrase
+    # Runs typed from the publisher's description, from an endorsement and from an abstract.
+    for phrase, label in (("rebuild their lives by ‘giving back’ and establishing", "publisher"),
+                          ("In this careful, insider-perspective book, Christian Perrin", "publisher"),
+                          ("engender a magnified impact in carceral settings characterized",
+                           "perrin2022maximizing")):
+        words = truth.normalise(phrase)
+        assert len(words) == 8 and hashes.windows.get(truth.window_hash(words)) == (label,), phrase
     # A part title of eight words is in the publisher's contents but not in the file.
     title = truth.normalise("Humanity and Interdependency in the Bleakness of Prison")
     assert len(title) == 8 and truth.window_hash(title) not in hashes.windows

@@ -238,10 +238,18 @@ def load_hashes(path: Path = HASH_FILE, rel: str | None = None) -> Hashes:
 
 
 def hash_file_text(sources: list[tuple[str, str, str]], contents: dict, made_from: str,
-                   contents_name: str = CONTENTS_FILE) -> str:
-    """The hash file for (label, description, text) sources, without the windows of the titles."""
+                   contents_name: str = CONTENTS_FILE, kept: Hashes | None = None) -> str:
+    """The hash file for (label, description, text) sources, without the windows of the titles.
+    `kept` carries over the hashes and header lines of earlier sources whose texts are not given
+    this time (an abstract read once, say), so that regenerating never silently drops them."""
     allowed = title_hashes(contents)
     rows: dict[str, list[str]] = {}
+    carried = [label for label in (kept.sources if kept else {}) if label not in
+               {label for label, _, _ in sources}]
+    for digest, labels in (kept.windows.items() if kept else []):
+        for label in labels:
+            if label in carried and digest not in allowed:
+                rows.setdefault(digest, []).append(label)
     for label, _, text in sources:
         for digest in sorted(text_hashes(text) - allowed):
             if label not in rows.setdefault(digest, []):
@@ -256,7 +264,8 @@ def hash_file_text(sources: list[tuple[str, str, str]], contents: dict, made_fro
         f"# titles-excluded: windows inside the book's, parts' and chapters' titles ({contents_name})",
     ]
     header += [f"# source {label}: {description}" for label, description, _ in sources]
-    body = [f"{digest} {','.join(labels)}" for digest, labels in sorted(rows.items())]
+    header += [f"# source {label}: {kept.sources[label]}" for label in carried]
+    body = [f"{digest} {','.join(sorted(labels))}" for digest, labels in sorted(rows.items())]
     return "\n".join(header + body) + "\n"
 
 
@@ -530,6 +539,12 @@ def _flagged(rel: str, segments: list[Segment], markers: list[Marker], titles: l
 
 
 # --------------------------------------------------------------------------- pages of the site
+
+def check_site(root: Path = ROOT) -> list[Problem]:
+    """What `make check` runs: every page under root/docs against the committed hashes and the
+    titles in root/docs/book/contents.yml."""
+    return check(read_pages(root), load_hashes(), load_contents(root))
+
 
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*\n", re.S)
 PROSE_FIELD_RE = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)?(?:description|why)[ \t]*:[ \t]*)(?P<value>.+?)[ \t]*$")
