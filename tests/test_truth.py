@@ -182,7 +182,9 @@ def test_claims_fail_fixture():
         (16, '"The book explores"'),                      # a bad marker covers nothing
         (18, "<!-- guide:claim --> marker: it names no source"),
         (18, '"The chapter finds"'),
-        (20, "<!-- guide:claim --> marks nothing on its line")]
+        (20, "<!-- guide:claim --> marks nothing on its line"),
+        (22, '"Chapter 2 asks"'),
+        (22, '"Chapter 1 tests"')]
     assert found[0][1] == '"The chapter shows" ' + CLAIM_TAIL
     assert found[4][1].startswith('"evidently" presents an inference as the book\'s content; reword it')
 
@@ -224,9 +226,10 @@ def test_read_pages_leaves_out_front_matter_but_reads_its_prose(tmp_path):
         '  - key: k\n    why: "Because the chapter shows it."\n---\n\n# Hello\n\nPrisoners.\n',
         encoding="utf-8")
     pages = truth.read_pages(tmp_path)
-    assert pages == [("docs/p.md", "A page about prisoners.", 3),
+    assert pages == [("docs/p.md", "Offenders", 2), ("docs/p.md", "A page about prisoners.", 3),
                      ("docs/p.md", "Because the chapter shows it.", 6),
                      ("docs/p.md", "\n# Hello\n\nPrisoners.\n", 8)]
     problems = truth.check(pages, truth.Hashes({}, {}, []), {})
     assert [str(p).split(" in the guide")[0].split(" presents")[0] for p in problems] == [
-        'docs/p.md:3: "prisoners"', 'docs/p.md:6: "the chapter shows"', 'docs/p.md:11: "Prisoners"']
+        'docs/p.md:2: "Offenders"', 'docs/p.md:3: "prisoners"', 'docs/p.md:6: "the chapter shows"',
+        'docs/p.md:11: "Prisoners"']

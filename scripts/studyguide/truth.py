@@ -89,8 +89,8 @@ _SUBJECT = (r"(?:(?:the|this|that|each|every)\s+chapter|chapters?\s+(?:\d|one|tw
             r"|perrin['\u2019]s\s+book|the\s+(?:introduction|conclusion)|part\s+[1-3])")
 _VERB = (r"(?:shows|showed|argues|argued|finds|found|builds\s+on|built\s+on|explores|explored"
          r"|picks\s+up|picked\s+up|demonstrates|demonstrated|reveals|revealed|concludes|concluded"
-         r"|contends|establishes|examines|traces|turns\s+to|returns\s+to|takes\s+up"
-         r"|carries\s+(?:\w+\s+)?forward|discusses|describes|covers)")
+         r"|contends|establishes|examines|traces|turns|returns\s+to|takes\s+up|asks|answers"
+         r"|tests|extends|develops|applies|carries\s+(?:\w+\s+)?forward|discusses|describes|covers)")
 CLAIM_RE = re.compile(rf"\b{_SUBJECT}\s+(?:(?:\w+ly|then|also|itself|later|further)\s+)?{_VERB}\b"
                       r"|\bevidently\b|\baccording\s+to\s+the\s+(?:book|chapter)\b"
                       r"|\bin\s+(?:the|this|his)\s+book,?\s+(?:perrin|he)\b", re.I)
@@ -155,7 +155,6 @@ def title_phrases(contents: dict) -> list[str]:
     label ("Chapter 3", "Part 2"): text anyone may repeat."""
     book = contents.get("book", {})
     phrases = [book.get("title", ""), book.get("subtitle", ""),
-               f"{book.get('title', '')} {book.get('subtitle', '')}",
                f"{book.get('title', '')}: {book.get('subtitle', '')}"]
     for part in contents.get("parts", []):
         phrases += [part["title"], f"Part {part['part']} {part['title']}"]
@@ -368,9 +367,9 @@ def _not_a_claim(text: str, match: re.Match) -> bool:
     """An indirect question ("ask what the book argues") or a sentence that calls itself the
     guide's reading ("In the guide's reading, Chapter 2 takes up …") states nothing as the book's."""
     before = [w.lower() for w in re.findall(r"[\w']+", text[max(0, match.start() - 40):match.start()])]
-    if before and (before[-1] == "whether" or before[-1] == "what" and (
-            len(before) < 2 or before[-2] not in BE_WORDS)):
-        return True   # "summarise what the chapter argues", but not "this is what the chapter argues"
+    if before and (before[-1] == "whether" or before[-2:] in (["how", "far"], ["how", "much"])
+                   or before[-1] == "what" and (len(before) < 2 or before[-2] not in BE_WORDS)):
+        return True   # "summarise what the chapter argues", not "this is what the chapter argues"
     starts = [m.end() for m in re.finditer(r"[.!?][\"\u201d\u2019)]*\s", text[:match.start()])]
     end = re.search(r"[.!?][\"\u201d\u2019)]*(?:\s|$)", text[match.end():])
     sentence = text[starts[-1] if starts else 0:match.end() + (end.end() if end else len(text))]
@@ -547,13 +546,13 @@ def check_site(root: Path = ROOT) -> list[Problem]:
 
 
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*\n", re.S)
-PROSE_FIELD_RE = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)?(?:description|why)[ \t]*:[ \t]*)(?P<value>.+?)[ \t]*$")
+PROSE_FIELD_RE = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)?(?:title|description|why)[ \t]*:[ \t]*)(?P<value>.+?)[ \t]*$")
 
 
 def read_pages(root: Path = ROOT, docs: str = "docs") -> list[tuple[str, str, int]]:
     """(path, body, first line) of every Markdown page under docs/, front matter left out, plus
-    one entry per prose field of the front matter (`description`, further reading `why`), whose
-    text readers see too."""
+    one entry per prose field of the front matter (`title`, `description`, further reading
+    `why`), whose text readers see too. A marker cannot go in front matter: reword there."""
     root = Path(root)
     found = []
     for path in sorted((root / docs).rglob("*.md")):
