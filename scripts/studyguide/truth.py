@@ -34,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from .citations import BLOCK_RE
-from .mdlines import CODE_SPAN_RE, code_mask
+from .mdlines import CODE_SPAN_RE, code_mask, without_code_spans
 from .problems import Problem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -309,7 +309,7 @@ def _segments(body: str, first_line: int) -> tuple[list[Segment], list[Marker]]:
         if in_code or not line.strip():
             previous_blank = True
             continue
-        for found in MARKER_RE.finditer(line):
+        for found in MARKER_RE.finditer(without_code_spans(line)):   # not a marker shown as code
             alone = not COMMENT_RE.sub("", line).strip()
             markers.append(Marker(found.group("name"), dict(
                 (a.group("key"), a.group("value")) for a in ARG_RE.finditer(found.group("args"))),
