@@ -1,6 +1,7 @@
 """Truth checks: copying (against hashes of the publisher's text), claims about the book and
 person-first language. Each check has a failing and a passing fixture in tests/fixtures/truth/;
-the expected problems below were written by reading the fixtures, not by running the check."""
+the expected lists below name every fixture line that must be flagged, each checked by hand
+against the fixture's text, and the passing fixtures must give nothing."""
 
 from __future__ import annotations
 

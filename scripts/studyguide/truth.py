@@ -9,8 +9,10 @@ Three checks, one reading of each page (`check()`):
   is allowed, and so are the book's, parts' and chapters' titles (`docs/book/contents.yml`).
 - **Claims.** Phrases that present the guide's reading as the book's content ("the chapter
   shows", "Chapter 5 returns to", "the book argues", "evidently", "in the book, Perrin …"). Each
-  is reworded or carries `<!-- guide:claim source="publisher" -->` (or `contents`, `book.md`)
-  naming what supports it.
+  is reworded or carries `<!-- guide:claim source="publisher" -->` (or `contents`, `book.md`,
+  or several: `source="publisher contents"`) naming what supports it. Quotations, indirect
+  questions ("ask what the chapter argues") and sentences that call themselves "the guide's
+  reading" are not claims about the book.
 - **Language.** "prisoner", "inmate", "offender", "lifer" and "ex-con" in the guide's own voice.
   Quotations, link text (titles of cited works), Title-Case italic titles, code, the book's and
   chapters' titles and the names of schemes in `ALLOWED_NAMES` are not its voice;
