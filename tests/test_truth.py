@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from studyguide import truth
+from studyguide import sources, truth
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "truth"
@@ -220,13 +220,14 @@ def test_language_pass_fixture():
 
 # --------------------------------------------------------------------------- pages of a site
 
-def test_read_pages_leaves_out_front_matter_but_reads_its_prose(tmp_path):
+def test_page_texts_leave_out_front_matter_but_read_its_prose(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "p.md").write_text(
         '---\ntitle: "Offenders"\ndescription: "A page about prisoners."\nfurther_reading:\n'
         '  - key: k\n    why: "Because the chapter shows it."\n---\n\n# Hello\n\nPrisoners.\n',
         encoding="utf-8")
-    pages = truth.read_pages(tmp_path)
+    page, _ = sources.read_page(tmp_path / "docs" / "p.md", tmp_path)
+    pages = truth.page_texts([page])
     assert pages == [("docs/p.md", "Offenders", 2), ("docs/p.md", "A page about prisoners.", 3),
                      ("docs/p.md", "Because the chapter shows it.", 6),
                      ("docs/p.md", "\n# Hello\n\nPrisoners.\n", 8)]

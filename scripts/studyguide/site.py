@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import (bibliography, bibpage, chapter, cite, citations, exports, glossary, links, markers,
-               metadata, render, sources, transforms)
+               metadata, render, sources, transforms, truth)
 from .problems import Problem
 from .sources import Chapter, Page
 
@@ -262,6 +262,7 @@ def check(root: Path) -> list[Problem]:
     guide, problems = read(root)
     if problems or guide is None:
         return problems
+    problems += truth.check(truth.page_texts(guide.pages.values()), contents=guide.contents)
     cited: set[str] = set()
     for page in guide.pages.values():
         cited.update(c.key for c in citations.find(page.body))

@@ -170,11 +170,10 @@ def title_hashes(contents: dict) -> set[str]:
 
 
 def load_contents(root: Path = ROOT) -> dict:
-    path = Path(root) / CONTENTS_FILE
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return {}   # the contents file's own check reports it
+    """The book's contents as read by the one loader (its own check reports a bad file)."""
+    from .sources import load_contents as read_contents
+
+    return read_contents(Path(root))[0] or {}
 
 
 # --------------------------------------------------------------------------- the hash file
@@ -541,46 +540,24 @@ def _flagged(rel: str, segments: list[Segment], markers: list[Marker], titles: l
 
 # --------------------------------------------------------------------------- pages of the site
 
-def check_site(root: Path = ROOT) -> list[Problem]:
-    """What `make check` runs: every page under root/docs against the committed hashes and the
-    titles in root/docs/book/contents.yml."""
-    return check(read_pages(root), load_hashes(), load_contents(root))
+PROSE_FIELDS = ("title", "description")
 
 
-FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*\n", re.S)
-PROSE_FIELD_RE = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)?(?:title|description|why)[ \t]*:[ \t]*)(?P<value>.+?)[ \t]*$")
-
-
-def read_pages(root: Path = ROOT, docs: str = "docs") -> list[tuple[str, str, int]]:
-    """(path, body, first line) of every Markdown page under docs/, front matter left out, plus
-    one entry per prose field of the front matter (`title`, `description`, further reading
-    `why`), whose text readers see too. A marker cannot go in front matter: reword there."""
-    root = Path(root)
+def page_texts(pages) -> list[tuple[str, str, int]]:
+    """(path, text, first line) of every page's body, plus one entry per prose field of its
+    front matter (`title`, `description`, further reading `why`), whose text readers see too.
+    A marker cannot go in front matter: reword there. `pages` are sources.Page records."""
     found = []
-    for path in sorted((root / docs).rglob("*.md")):
-        rel = str(path.relative_to(root))
-        try:
-            text = path.read_text(encoding="utf-8").lstrip("\ufeff")
-        except (OSError, UnicodeDecodeError):
-            continue   # the page checks report unreadable pages
-        match = FRONT_MATTER_RE.match(text)
-        if not match:
-            found.append((rel, text, 1))
-            continue
-        for number, line in enumerate((match.group(1) or "").split("\n"), 2):
-            field_ = PROSE_FIELD_RE.match(line)
-            if field_:
-                found.append((rel, _yaml_string(field_.group("value")), number))
-        found.append((rel, text[match.end():], text.count("\n", 0, match.end()) + 1))
+    for page in pages:
+        for name in PROSE_FIELDS:
+            if isinstance(page.meta.get(name), str):
+                found.append((page.rel, page.meta[name], page.line_of(name)))
+        reading = page.meta.get("further_reading")
+        for index, item in enumerate(reading if isinstance(reading, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("why"), str):
+                found.append((page.rel, item["why"], page.line_of("further_reading", index, "why")))
+        found.append((page.rel, page.body, page.body_line))
     return found
-
-
-def _yaml_string(value: str) -> str:
-    try:
-        loaded = yaml.safe_load(value)
-    except yaml.YAMLError:
-        return value
-    return loaded if isinstance(loaded, str) else value
 
 
 def _rel(path: Path) -> str:
