@@ -76,7 +76,12 @@ def test_uses_cover_chapters_and_glossary():
 
 def test_whole_bibliography_downloads_reparse_to_the_same_records(site_dir, bib, tmp_path):
     again = bibliography.load(site_dir / "downloads" / "bibliography.bib")
-    assert again.problems == []
+    # the download leaves out the project's own `unverified` notes, so the values they name
+    # are reported missing there; nothing else is
+    awaiting = {key for key, entry in bib.entries.items() if entry.awaiting}
+    assert {p.message.split(":")[0] for p in again.problems} <= awaiting
+    assert all(any(name in p.message for name in bib.entries[p.message.split(":")[0]].awaiting)
+               for p in again.problems)
     assert sorted(again.entries) == sorted(bib.entries)
     for key, entry in bib.entries.items():
         assert again.entries[key].fields == entry.fields
