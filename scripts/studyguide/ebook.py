@@ -30,19 +30,19 @@ SIZE_MARKER = "<!-- guide:ebook-size -->"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LANGUAGE = "en-GB"
 
-# What a reader of the e-book can rely on (EPUB Accessibility 1.1, schema.org vocabulary).
-ACCESSIBILITY = [
-    ("schema:accessMode", "textual"),
-    ("schema:accessModeSufficient", "textual"),
-    ("schema:accessibilityFeature", "structuralNavigation"),
-    ("schema:accessibilityFeature", "tableOfContents"),
-    ("schema:accessibilityFeature", "readingOrder"),
-    ("schema:accessibilityHazard", "none"),
-    ("schema:accessibilitySummary",
-     "Text only, with no images, audio or video. Every chapter, section and glossary term is a "
-     "heading, listed in the table of contents; citations link to the reference list, and "
-     "glossary terms and self-check answers are linked both ways."),
-]
+# What a reader of the e-book can rely on (EPUB Accessibility 1.1, schema.org vocabulary). Set as
+# pandoc metadata: pandoc writes these <meta property="schema:…"> elements itself, and ignores
+# <meta> elements in an --epub-metadata file (which keeps only Dublin Core elements).
+ACCESSIBILITY = {
+    "accessModes": ["textual"],
+    "accessModeSufficient": ["textual"],
+    "accessibilityFeatures": ["structuralNavigation", "tableOfContents", "readingOrder"],
+    "accessibilityHazards": ["none"],
+    "accessibilitySummary":
+        "Text only, with no images, audio or video. Every chapter, section and glossary term "
+        "is a heading, listed in the table of contents; citations link to the reference list, "
+        "and glossary terms and self-check answers are linked both ways.",
+}
 
 # Small additions to pandoc's own EPUB stylesheet.
 EXTRA_CSS = """
@@ -201,12 +201,12 @@ class Linker:
             anchor = self.chapters[resolved]
             return f"#{self._fragment(fragment, section_ids.get(resolved, ''))}" if fragment \
                 else f"#{anchor}"
-        if not resolved.endswith(".md") or resolved.startswith(".."):
+        if resolved.startswith("..") or not self.site_url:    # not a page of the site
             return None
-        if not self.site_url:
-            return None
-        url = resolved[:-3]
-        url = url[: -len("index")] if url.endswith("index") else url + "/"
+        url = resolved
+        if url.endswith(".md"):
+            url = url[:-3]
+            url = url[: -len("index")] if url.endswith("index") else url + "/"
         return urljoin(self.site_url, url) + (f"#{fragment}" if fragment else "")
 
     @staticmethod
@@ -219,7 +219,7 @@ class Linker:
         def link(match: re.Match) -> str:
             new = self.target(match.group("target"), src, section_ids)
             if new is None:
-                return "\x00DROP\x00"
+                return "]\x00DROP\x00"
             return match.group("open") + new + match.group("rest")
 
         text = LINK_RE.sub(link, markdown)
@@ -357,6 +357,7 @@ def markdown(sources: list[Source], glossary: str, contents: dict, site_url: str
         "abstract: |",
         *[("  " + line) if line else "" for line in about.split("\n")],
         f"identifier: {_yaml_string(identifier(site_url))}",
+        *_yaml_metadata(ACCESSIBILITY),
         "link-citations: true",
         "link-bibliography: true",
         "nocite: |",
@@ -382,8 +383,15 @@ def identifier(site_url: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, site_url.rstrip('/') + '/' + PATH)}"
 
 
-def epub_metadata() -> str:
-    return "\n".join(f'<meta property="{name}">{value}</meta>' for name, value in ACCESSIBILITY) + "\n"
+def _yaml_metadata(fields: dict) -> list[str]:
+    lines = []
+    for name, value in fields.items():
+        if isinstance(value, list):
+            lines.append(f"{name}:")
+            lines.extend(f"  - {_yaml_string(item)}" for item in value)
+        else:
+            lines.append(f"{name}: {_yaml_string(value)}")
+    return lines
 
 
 def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, site_url: str,
@@ -400,7 +408,6 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / "book.md").write_text(document, encoding="utf-8")
-        (work / "metadata.xml").write_text(epub_metadata(), encoding="utf-8")
         css = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "epub.css"],
                              capture_output=True, check=True).stdout.decode("utf-8")
         (work / "epub.css").write_text(css + EXTRA_CSS, encoding="utf-8")
@@ -409,7 +416,7 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
         result = subprocess.run(
             [pypandoc.get_pandoc_path(), "book.md", "--from=markdown", "--to=epub3",
              "--output", str(out), "--citeproc", f"--bibliography={Path(bib_path).resolve()}",
-             f"--csl={csl or csl_path('apa')}", "--epub-metadata=metadata.xml",
+             f"--csl={csl or csl_path('apa')}",
              "--css=epub.css", "--toc-depth=2", "--split-level=1"],
             cwd=work, env=env, capture_output=True, text=True)
         if result.returncode != 0 or result.stderr.strip():
