@@ -59,10 +59,11 @@ def on_files(files, config):
         files.append(File.generated(config, path, content=content,
                                     inclusion=InclusionLevel.NOT_IN_NAV))
     # The guide as an e-book, and every chapter on one page for printing (not in nav or search).
-    _state["ebook"] = ebook.from_guide(guide)
-    files.append(File.generated(config, ebook.PATH, content=_state["ebook"]))
-    files.append(File.generated(config, printguide.PATH, content=printguide.from_guide(guide),
-                                inclusion=InclusionLevel.NOT_IN_NAV))
+    if ebook.complete(guide):
+        _state["ebook"] = ebook.from_guide(guide)
+        files.append(File.generated(config, ebook.PATH, content=_state["ebook"]))
+        files.append(File.generated(config, printguide.PATH, content=printguide.from_guide(guide),
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
 

@@ -432,6 +432,13 @@ def build_date(environ=os.environ) -> datetime.date:
     return datetime.datetime.now(datetime.timezone.utc).date()
 
 
+def complete(guide) -> bool:
+    """Whether the guide has a page for every chapter of the book's contents (small test
+    projects and half-written guides do not, and get no e-book or print page)."""
+    return bool(guide.chapters) and all(record["page"] in guide.chapters
+                                        for record in guide.contents["chapters"])
+
+
 def from_guide(guide, date: datetime.date | None = None) -> bytes:
     """The e-book from a loaded `site.Guide` (its chapter pages, glossary and contents)."""
     sources = [Source(src, page.meta, page.body) for src, page in guide.chapters.items()]
