@@ -126,7 +126,7 @@ def guide():
 
 @pytest.fixture(scope="module")
 def epub_bytes(guide) -> bytes:
-    return ebook.from_guide(guide, DATE)
+    return ebook.from_guide(guide, DATE, cache=False)
 
 
 @pytest.fixture(scope="module")
@@ -313,10 +313,22 @@ def test_metadata_language_identifier_and_accessibility(book):
 
 
 def test_the_same_inputs_give_the_same_bytes(guide, epub_bytes):
-    assert ebook.from_guide(guide, DATE) == epub_bytes
+    assert ebook.from_guide(guide, DATE, cache=False) == epub_bytes
     with zipfile.ZipFile(BytesIO(epub_bytes)) as archive:
         assert {info.date_time[:3] for info in archive.infolist()} == {(2025, 11, 28)}
         assert archive.namelist()[0] == "mimetype"
+
+
+def test_the_cache_returns_the_same_file_and_follows_the_input(guide, epub_bytes, tmp_path):
+    sources = [ebook.Source(src, p.meta, p.body) for src, p in guide.chapters.items()]
+    glossary = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    args = (guide.contents, ROOT / "bibliography.bib", TEST_SITE_URL)
+    assert ebook.epub(sources, glossary, *args, DATE, cache_dir=tmp_path) == epub_bytes
+    assert len(list(tmp_path.glob("ebook-*.epub"))) == 1
+    assert ebook.epub(sources, glossary, *args, DATE, cache_dir=tmp_path) == epub_bytes
+    later = ebook.epub(sources, glossary, *args, DATE + datetime.timedelta(days=1),
+                       cache_dir=tmp_path)
+    assert later != epub_bytes and len(list(tmp_path.glob("ebook-*.epub"))) == 1
 
 
 def test_a_missing_chapter_page_is_named(guide):

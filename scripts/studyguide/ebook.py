@@ -13,6 +13,7 @@ No MkDocs here: `from_guide()` only reads the plain records of a `site.Guide`.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import re
 import subprocess
@@ -50,7 +51,6 @@ EXTRA_CSS = """
 .admonition.warning { border-left-color: #b35c00; }
 .admonition-title { font-weight: bold; }
 .part { font-style: italic; }
-.why { margin-top: 0; }
 """
 
 
@@ -395,14 +395,26 @@ def _yaml_metadata(fields: dict) -> list[str]:
 
 
 def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, site_url: str,
-         date: datetime.date, csl: Path | None = None) -> bytes:
+         date: datetime.date, csl: Path | None = None, cache_dir: Path | None = None) -> bytes:
     """The EPUB 3 file. Timestamps inside it are the build date (midnight UTC), so the same
-    inputs give the same bytes."""
+    inputs give the same bytes. With `cache_dir`, the file is kept under a hash of everything
+    that goes into it (document, bibliography, style, pandoc's version, this module), so an
+    unchanged guide is not converted again on every build."""
     import pypandoc
 
     from .render import csl_path
 
     document = markdown(sources, glossary, contents, site_url, date)
+    csl = Path(csl or csl_path("apa"))
+    cache_file = None
+    if cache_dir is not None:
+        digest = hashlib.sha256()
+        for part in (document.encode(), Path(bib_path).read_bytes(), csl.read_bytes(),
+                     pypandoc.get_pandoc_version().encode(), Path(__file__).read_bytes()):
+            digest.update(hashlib.sha256(part).digest())
+        cache_file = Path(cache_dir) / f"ebook-{digest.hexdigest()[:20]}.epub"
+        if cache_file.is_file():
+            return cache_file.read_bytes()
     epoch = int(datetime.datetime(date.year, date.month, date.day,
                                   tzinfo=datetime.timezone.utc).timestamp())
     with tempfile.TemporaryDirectory() as folder:
@@ -416,12 +428,18 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
         result = subprocess.run(
             [pypandoc.get_pandoc_path(), "book.md", "--from=markdown", "--to=epub3",
              "--output", str(out), "--citeproc", f"--bibliography={Path(bib_path).resolve()}",
-             f"--csl={csl or csl_path('apa')}",
+             f"--csl={csl}",
              "--css=epub.css", "--toc-depth=2", "--split-level=1"],
             cwd=work, env=env, capture_output=True, text=True)
         if result.returncode != 0 or result.stderr.strip():
             raise RuntimeError(f"pandoc could not make the e-book:\n{result.stderr.strip()}")
-        return out.read_bytes()
+        data = out.read_bytes()
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cache_file.parent.glob("ebook-*.epub"):
+            stale.unlink()
+        cache_file.write_bytes(data)
+    return data
 
 
 def build_date(environ=os.environ) -> datetime.date:
@@ -439,12 +457,14 @@ def complete(guide) -> bool:
                                         for record in guide.contents["chapters"])
 
 
-def from_guide(guide, date: datetime.date | None = None) -> bytes:
-    """The e-book from a loaded `site.Guide` (its chapter pages, glossary and contents)."""
+def from_guide(guide, date: datetime.date | None = None, cache: bool = True) -> bytes:
+    """The e-book from a loaded `site.Guide` (its chapter pages, glossary and contents),
+    cached in the project's .cache folder unless `cache` is false."""
     sources = [Source(src, page.meta, page.body) for src, page in guide.chapters.items()]
     glossary = (Path(guide.root) / "docs" / "glossary.md").read_text(encoding="utf-8")
     return epub(sources, glossary, guide.contents, Path(guide.root) / "bibliography.bib",
-                guide.site_url, date or build_date())
+                guide.site_url, date or build_date(),
+                cache_dir=Path(guide.root) / ".cache" if cache else None)
 
 
 # --- The download's size, for the pages that link to it ------------------------------------------
