@@ -60,8 +60,11 @@ def on_files(files, config):
                                     inclusion=InclusionLevel.NOT_IN_NAV))
     # The guide as an e-book, and every chapter on one page for printing (not in nav or search).
     if ebook.complete(guide):
-        _state["ebook"] = ebook.from_guide(guide)
-        files.append(File.generated(config, ebook.PATH, content=_state["ebook"]))
+        try:
+            _state["ebook"] = ebook.from_guide(guide)
+            files.append(File.generated(config, ebook.PATH, content=_state["ebook"]))
+        except ebook.EbookError as err:
+            _report([Problem(ebook.PATH, 1, f"{err}; fix the source it names, then rebuild")])
         files.append(File.generated(config, printguide.PATH, content=printguide.from_guide(guide),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
     return files

@@ -331,6 +331,13 @@ def test_the_cache_returns_the_same_file_and_follows_the_input(guide, epub_bytes
     assert later != epub_bytes and len(list(tmp_path.glob("ebook-*.epub"))) == 1
 
 
+def test_a_pandoc_failure_is_reported_with_pandocs_message(guide, tmp_path):
+    sources = [ebook.Source(src, p.meta, p.body) for src, p in guide.chapters.items()]
+    with pytest.raises(ebook.EbookError, match="pandoc could not make the e-book: .*missing.bib"):
+        ebook.epub(sources, "# Glossary\n", guide.contents, tmp_path / "missing.bib",
+                   TEST_SITE_URL, DATE)
+
+
 def test_a_missing_chapter_page_is_named(guide):
     sources = [ebook.Source(src, p.meta, p.body) for src, p in guide.chapters.items()
                if src != "chapters/chapter-3.md"]

@@ -30,6 +30,11 @@ PATH = "downloads/peer-support-in-prison-study-guide.epub"
 SIZE_MARKER = "<!-- guide:ebook-size -->"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LANGUAGE = "en-GB"
+AUTHOR = "The editors of the study guide"   # as site_author in mkdocs.yml
+
+
+class EbookError(Exception):
+    """pandoc could not make the e-book; the message is pandoc's."""
 
 # What a reader of the e-book can rely on (EPUB Accessibility 1.1, schema.org vocabulary). Set as
 # pandoc metadata: pandoc writes these <meta property="schema:…"> elements itself, and ignores
@@ -350,6 +355,7 @@ def markdown(sources: list[Source], glossary: str, contents: dict, site_url: str
         "---",
         f"title: {_yaml_string(book['title'] + ': A Study Guide')}",
         f"subtitle: {_yaml_string('An independent study guide to the book by ' + book['author'] + ', not the book itself')}",
+        f"author: {_yaml_string(AUTHOR)}",
         f"date: {date.isoformat()}",
         f"lang: {LANGUAGE}",
         f"rights: {_yaml_string('Text licensed under CC BY 4.0 (' + LICENCE_URL + '). Independent of the book’s author and publisher.')}",
@@ -432,7 +438,7 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
              "--css=epub.css", "--toc-depth=2", "--split-level=1"],
             cwd=work, env=env, capture_output=True, text=True)
         if result.returncode != 0 or result.stderr.strip():
-            raise RuntimeError(f"pandoc could not make the e-book:\n{result.stderr.strip()}")
+            raise EbookError(f"pandoc could not make the e-book: {result.stderr.strip()}")
         data = out.read_bytes()
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
