@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from studyguide import citations, render, sitecheck, site  # noqa: E402
+from studyguide import citations, ebook, printguide, render, sitecheck, site  # noqa: E402
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -58,6 +58,15 @@ def on_files(files, config):
         files.append(File.generated(config, path, content=content))
     for path, content in guide.handouts().items():
         files.append(File.generated(config, path, content=content,
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+    # The guide as an e-book, and every chapter on one page for printing (not in nav or search).
+    if ebook.complete(guide):
+        try:
+            _state["ebook"] = ebook.from_guide(guide)
+            files.append(File.generated(config, ebook.PATH, content=_state["ebook"]))
+        except ebook.EbookError as err:
+            _report([Problem(ebook.PATH, 1, f"{err}; fix the source it names, then rebuild")])
+        files.append(File.generated(config, printguide.PATH, content=printguide.from_guide(guide),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
