@@ -178,3 +178,18 @@ def test_patch_theme_html_removes_autocomplete_from_the_two_toggles_only():
         '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">\n'
         '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search">\n'
         '<input type="text" class="md-search__input" name="query" autocomplete="off">\n')
+
+
+@pytest.mark.browser
+def test_a_page_reached_by_back_does_not_reopen_the_drawer(browser, base_url):
+    """Without autocomplete="off" a browser restores the drawer toggle; main.html unchecks it."""
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(base_url + "glossary/")
+    page.evaluate("document.getElementById('__drawer').click()")
+    assert page.evaluate("document.getElementById('__drawer').checked")
+    page.goto(base_url + "bibliography/")
+    page.go_back()
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(200)
+    assert not page.evaluate("document.getElementById('__drawer').checked")
+    page.close()
