@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from studyguide import citations, ebook, printguide, render, sitecheck, site  # noqa: E402
+from studyguide import citations, ebook, printguide, redirects, render, sitecheck, site  # noqa: E402
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -113,6 +113,10 @@ def on_post_template(output_content, template_name, config):
 
 
 def on_post_build(config):
+    # Redirect stubs (written by mkdocs-redirects, whose on_post_build runs before the hooks')
+    # get their target's title, description and Open Graph tags.
+    _report(redirects.add_previews(Path(config["site_dir"])))
+
     base_path = urlsplit(config["site_url"] or "/").path or "/"
     _report(sitecheck.check_links(Path(config["site_dir"]), base_path, _state.get("sources", {})))
     if _state["problems"] and _state["command"] != "serve":  # serve keeps showing the site
