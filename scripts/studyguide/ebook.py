@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
 
+from . import markers
 from .mdlines import code_mask
 
 PATH = "downloads/peer-support-in-prison-study-guide.epub"
-SIZE_MARKER = "<!-- guide:ebook-size -->"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LANGUAGE = "en-GB"
 AUTHOR = "The editors of the study guide"   # as site_author in mkdocs.yml
@@ -240,8 +240,7 @@ def chapter_markdown(source: Source, record: dict, parts: dict, linker: Linker,
     stem = PurePosixPath(source.src).stem
     body = linker.rewrite(source.body, source.src, section_ids)
     items = source.meta.get("further_reading") or []
-    body = re.sub(r"^<!-- further-reading[^>]*-->[ \t]*$", lambda _: further_reading(items),
-                  body, flags=re.M)
+    body = markers.expand(body, {"further-reading": lambda _: further_reading(items)})
     body = COMMENT_RE.sub("", body)
     out: list[str] = []
     ending: list[str] = []
@@ -459,15 +458,16 @@ def build_date(environ=os.environ) -> datetime.date:
 def complete(guide) -> bool:
     """Whether the guide has a page for every chapter of the book's contents (small test
     projects and half-written guides do not, and get no e-book or print page)."""
-    return bool(guide.chapters) and all(record["page"] in guide.chapters
-                                        for record in guide.contents["chapters"])
+    return bool(guide.chapter_records) and all(record.page in guide.pages
+                                               for record in guide.chapter_records)
 
 
 def from_guide(guide, date: datetime.date | None = None, cache: bool = True) -> bytes:
     """The e-book from a loaded `site.Guide` (its chapter pages, glossary and contents),
     cached in the project's .cache folder unless `cache` is false."""
     sources = [Source(src, page.meta, page.body) for src, page in guide.chapters.items()]
-    glossary = (Path(guide.root) / "docs" / "glossary.md").read_text(encoding="utf-8")
+    page = guide.pages["glossary.md"]  # read once by the loader; the glossary body as written
+    glossary = page.body
     return epub(sources, glossary, guide.contents, Path(guide.root) / "bibliography.bib",
                 guide.site_url, date or build_date(),
                 cache_dir=Path(guide.root) / ".cache" if cache else None)
@@ -484,6 +484,3 @@ def size_label(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-def fill_size(markdown_text: str, size: int) -> str:
-    """Replace each `<!-- guide:ebook-size -->` marker with the e-book's size."""
-    return markdown_text.replace(SIZE_MARKER, size_label(size))

@@ -39,6 +39,7 @@ MARKERS: dict[str, Spec] = {
     "bibliography-list": Spec(frozenset({"bibliography.md"})),
     "bibliography-count": Spec(frozenset({"bibliography.md"})),
     "bibliography-options": Spec(frozenset({"bibliography.md"})),
+    "ebook-size": Spec(frozenset({"index.md", "about/index.md"})),
     "claim": Spec(ANY_PAGE, renders=False),
     "allow-term": Spec(ANY_PAGE, renders=False),
 }

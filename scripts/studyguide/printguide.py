@@ -128,8 +128,8 @@ def markdown(rendered: list[tuple[str, str, str]], site_name: str) -> str:
 def from_guide(guide) -> str:
     """The print page from a loaded and configured `site.Guide`."""
     rendered = []
-    for record in guide.contents["chapters"]:
-        page = guide.chapters[record["page"]]
-        rendered.append((record["page"], record["label"],
-                         guide.render_page(record["page"], page.body)))
+    for record in guide.chapter_records:
+        page = guide.pages[record.page]
+        rendered.append((record.page, record.label,
+                         guide.render_page(record.page, page.body)))
     return markdown(rendered, guide.site_name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import (bibliography, bibpage, chapter, cite, citations, exports, glossary, links, markers,
+from . import (bibliography, bibpage, chapter, cite, citations, ebook, exports, glossary, links, markers,
                metadata, render, sources, transforms, truth)
 from .problems import Problem
 from .sources import Chapter, Page
@@ -42,6 +42,7 @@ class Guide:
     uses: dict[str, list[bibpage.Use]] = field(default_factory=dict)  # key -> where it is used
     site_url: str = ""
     site_name: str = ""
+    ebook_size: int | None = None             # bytes of the built e-book, once it is built
 
     # --- Records ---------------------------------------------------------------------------------
 
@@ -76,6 +77,7 @@ class Guide:
             "bibliography-list": lambda _: bibpage.page_markdown(self.bib, self.references,
                                                                  self.uses),
             "bibliography-count": lambda _: f"{len(self.bib.entries)} works",
+            "ebook-size": lambda _: ebook.size_label(self.ebook_size or 0),
             "bibliography-options": lambda _: bibpage.options_script(self.bib,
                                                                      self.chapter_records),
         }
