@@ -143,7 +143,7 @@ RIS_FIELDS = {
     "publisher": ["publisher"], "institution": ["publisher"], "school": ["publisher"],
     "organization": ["publisher"], "isbn": ["issn"], "issn": ["issn"], "doi": ["doi"],
     "url": ["urls"], "keywords": ["keywords"], "year": ["year"], "edition": ["edition"],
-    "series": ["tertiary_title"], "note": ["notes"], "type": ["type_of_work"],
+    "series": ["tertiary_title"], "note": ["notes"], "pubstate": ["notes"], "type": ["type_of_work"],
     "urldate": ["access_date"], "language": ["language"], "langid": ["language"], "howpublished": ["secondary_title"],
     "journal": ["secondary_title", "journal_name"], "booktitle": ["secondary_title"],
     "number": ["number"],
@@ -209,14 +209,14 @@ def check_ris(record: dict, entry: Entry) -> None:
             want = [entry.year]
         elif name in {"isbn", "issn"}:
             want = [entry.fields.get("isbn") or entry.fields.get("issn")]
-        elif name in {"url", "note"}:
+        elif name in {"url", "note", "pubstate"}:
             want = [[source_value(entry, name)]]
         elif name in {"journal", "booktitle"} and ty not in {"JOUR", "CHAP", "CPAPER"}:
             continue
         else:
             want = [source_value(entry, name)] * len(keys)
         got = [record.get(key) for key in keys]
-        if name == "note":
+        if name in {"note", "pubstate"}:
             got = [[n for n in (record.get("notes") or []) if n == want[0][0]]]
         assert got == want, (entry.key, name)
     if entry.type in {"phdthesis", "mastersthesis"} and "type" not in entry.fields:

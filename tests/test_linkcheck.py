@@ -165,7 +165,8 @@ def test_a_good_result_is_reused_for_a_week_then_checked_again(server, settings,
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text(f'<a href="{server}/ok">a</a>')
-    bib = bibliography.load(tmp_path / "none.bib")
+    (tmp_path / "empty.bib").write_text("", encoding="utf-8")
+    bib = bibliography.load(tmp_path / "empty.bib")
     cache = tmp_path / "cache.json"
     start = 1_000_000.0
     linkcheck.run(site, bib, cache, settings, now=start)

@@ -57,7 +57,7 @@ def test_every_address_renders_as_a_link_to_itself():
 
 def test_built_linking_page_links_every_target(site_dir):
     html = (site_dir / "teaching/linking/index.html").read_text(encoding="utf-8")
-    targets = links.targets(site.load(ROOT), links.load_nav(ROOT))
+    targets = site.load(ROOT).targets
     assert len(targets) > 100
     for t in targets:
         url = TEST_SITE_URL + t.path

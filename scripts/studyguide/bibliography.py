@@ -183,7 +183,11 @@ def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
     """Read and lint a .bib file. Problems never raise: they are all returned."""
     path = Path(path)
     rel = str(path.relative_to(root)) if root else str(path)
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        return Bibliography(path, {}, [Problem(rel, 1, f"cannot read the bibliography "
+                                               f"({err.strerror}); create it or correct its path")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

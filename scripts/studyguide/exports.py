@@ -169,7 +169,7 @@ def ris_tags(entry: Entry) -> list[tuple[str, str]]:
              ("PB", publisher(entry)), ("CY", place(entry)), ("SN", serial),
              ("M3", work_subtype(entry)), ("DO", doi(entry)), ("UR", verbatim(entry, "url")),
              ("Y2", _ris_date(entry, "urldate")), ("LA", f.get("language") or f.get("langid")),
-             ("N1", f.get("note"))]
+             ("N1", f.get("note")), ("N1", f.get("pubstate"))]
     if what == "other":
         tags += [("N1", f.get("howpublished"))]
     tags += [("KW", keyword) for keyword in entry.keywords]
