@@ -36,7 +36,7 @@ def fixture_guide() -> tuple[dict, list[tuple[Chapter, sources.Page]]]:
 
 def test_cards_golden():
     """Three fixture pages of 101, 403 and 400 words (counted with wc -w), three seminar
-    questions each (an indented note is not one), two self-checks; Chapter 2 has no RIS list."""
+    questions each (a note for discussion leaders is not one), two self-checks; Chapter 2 has no RIS list."""
     contents, pairs = fixture_guide()
     result = hub.cards_markdown(contents, pairs, "index.md", {"introduction", "chapter-1"}, level=3)
     assert result + "\n" == (FIXTURES / "cards-index.md").read_text(encoding="utf-8")
