@@ -114,12 +114,14 @@ def test_built_index_has_one_document_per_entry_and_per_term(site_dir):
 
 # --- Queries in the browser ------------------------------------------------------------------------
 
-def queries() -> list[tuple[str, str]]:
+def queries() -> list[tuple[str, str, str]]:
+    """(query, address, known reason for failing or "") for each line of the query file."""
     found = []
     for line in QUERIES.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            query, address = line.split("\t")
-            found.append((query, address))
+            query, address, *rest = line.split("\t")
+            known = rest[0].removeprefix("known:").strip() if rest else ""
+            found.append((query, address, known))
     return found
 
 
@@ -157,16 +159,21 @@ def run_query(page, base_url: str, query: str) -> list[str]:
     return addresses
 
 
-@pytest.mark.browser
-def test_student_queries_find_their_page_in_the_first_five(browser, base_url):
+@pytest.fixture(scope="module")
+def search_page(browser, base_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(base_url)
     page.keyboard.press("/")
-    misses = {}
-    for query, address in queries():
-        top = run_query(page, base_url, query)[:5]
-        if address not in top:
-            misses[query] = {"wanted": address, "got": top}
+    yield page
     context.close()
-    assert misses == {}, json.dumps(misses, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query,address,known", [
+    pytest.param(q, a, k, id=q, marks=[pytest.mark.xfail(reason=k, strict=True)] if k else [])
+    for q, a, k in queries()])
+def test_student_query_finds_its_address_in_the_first_five(search_page, base_url, query, address,
+                                                           known):
+    top = run_query(search_page, base_url, query)[:5]
+    assert address in top, f"{query!r}: wanted {address}, got {top}"
