@@ -18,7 +18,8 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from studyguide import citations, ebook, printguide, redirects, render, sitecheck, site  # noqa: E402
+from studyguide import (citations, ebook, printguide, redirects, render, search, sitecheck,  # noqa: E402
+                        site)
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -120,5 +121,8 @@ def on_post_build(config):
 
     base_path = urlsplit(config["site_url"] or "/").path or "/"
     _report(sitecheck.check_links(Path(config["site_dir"]), base_path, _state.get("sources", {})))
+    # Search: every bibliography entry its own result (runs after the search plugin wrote it).
+    guide = _state["guide"]
+    search.update_index(Path(config["site_dir"]), guide.bib.entries, guide.references)
     if _state["problems"] and _state["command"] != "serve":  # serve keeps showing the site
         raise PluginError(f"{len(_state['problems'])} problem(s) found; see the errors above")

@@ -35,6 +35,7 @@ class Spec:
 MARKERS: dict[str, Spec] = {
     "further-reading": Spec(CHAPTER_PAGES),
     "reading-map": Spec(frozenset({"chapters/index.md"})),
+    "chapter-cards": Spec(frozenset({"index.md", "chapters/index.md"})),
     "link-targets": Spec(frozenset({"teaching/linking.md"})),
     "bibliography-list": Spec(frozenset({"bibliography.md"})),
     "bibliography-count": Spec(frozenset({"bibliography.md"})),

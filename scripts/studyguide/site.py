@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import (bibliography, bibpage, chapter, cite, citations, ebook, exports, glossary, links, markers,
-               metadata, render, sources, transforms, truth)
+from . import (bibliography, bibpage, chapter, cite, citations, ebook, exports, glossary, hub, links,
+               markers, metadata, render, sources, transforms, truth)
 from .problems import Problem
 from .sources import Chapter, Page
 
@@ -74,6 +74,10 @@ class Guide:
             "link-targets": lambda _: links.linking_page_markdown(self.targets, self.site_url,
                                                                   src_uri),
             "reading-map": lambda _: glossary.reading_map(self.chapter_pairs(), self.glossary),
+            "chapter-cards": lambda _: hub.page_cards(self.contents, self.chapter_pairs(), src_uri,
+                                                      set(bibpage.reading_lists(
+                                                          self.bib, self.uses,
+                                                          self.chapter_records))),
             "bibliography-list": lambda _: bibpage.page_markdown(self.bib, self.references,
                                                                  self.uses),
             "bibliography-count": lambda _: f"{len(self.bib.entries)} works",
