@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from studyguide import citations, render, sitecheck, site  # noqa: E402
 from studyguide.problems import Problem  # noqa: E402
+from studyguide import offline  # noqa: E402  (offline reading)
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
 
@@ -58,6 +59,9 @@ def on_files(files, config):
     for path, content in guide.handouts().items():
         files.append(File.generated(config, path, content=content,
                                     inclusion=InclusionLevel.NOT_IN_NAV))
+    # Offline reading: the web app manifest.
+    files.append(File.generated(config, offline.MANIFEST, content=offline.web_manifest(
+        config["site_name"], config["site_description"])))
     return files
 
 
@@ -87,6 +91,7 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_page(output, page, config):
+    output = offline.render_marker(output)  # offline reading: the Save control
     _report(sitecheck.leaked_syntax(output, f"docs/{page.file.src_uri}"))
     return sitecheck.patch_theme_html(output)
 
@@ -102,5 +107,7 @@ def on_post_template(output_content, template_name, config):
 def on_post_build(config):
     base_path = urlsplit(config["site_url"] or "/").path or "/"
     _report(sitecheck.check_links(Path(config["site_dir"]), base_path))
+    # Offline reading: last, once every file is written (the worker lists and hashes them).
+    _report(offline.finalise(Path(config["site_dir"]), config["site_name"]))
     if _state["problems"] and _state["command"] != "serve":  # serve keeps showing the site
         raise PluginError(f"{len(_state['problems'])} problem(s) found; see the errors above")
