@@ -49,8 +49,8 @@ async function oldCaches() {
 }
 
 /** Fetch one file of this deployment and keep it; false if the server did not give it. */
-async function keep(cache, url, signal) {
-  const response = await fetch(href(url), { cache: "no-cache", credentials: "omit", signal });
+async function keep(cache, url, signal, mode = "no-cache") {
+  const response = await fetch(href(url), { cache: mode, credentials: "omit", signal });
   if (!response.ok || response.redirected || response.type !== "basic") return false;
   await cache.put(href(url), response);
   return true;
@@ -111,6 +111,14 @@ self.addEventListener("activate", (event) => {
     }
     await Promise.all(olds.map((name) => caches.delete(name)));
     await self.clients.claim();
+    // Pages opened before the worker was there are kept too (from the browser's HTTP cache).
+    const cache = await caches.open(CACHE);
+    for (const client of await self.clients.matchAll({ type: "window" })) {
+      const url = guideUrl(client.url);
+      if (url !== null && KEPT_WHEN_OPENED.has(FILES.get(url).kind) && !(await cache.match(href(url)))) {
+        await keep(cache, url, undefined, "default").catch(() => false);
+      }
+    }
     for (const client of stale) client.postMessage({ type: "updated", version: GUIDE.version });
   })());
 });

@@ -128,12 +128,12 @@
     save.disabled = false;
     cancel.hidden = true;
     progress.hidden = true;
+    await refresh();
     status.textContent = {
       done: "Saved. The whole guide can now be read and searched on this device without a connection.",
       cancelled: "Cancelled. What was already saved stays on this device until you remove it.",
       busy: "The guide is already being saved in another tab or window.",
     }[reply.type] || "The guide could not be saved completely. Check the connection and try again.";
-    refresh();
   });
 
   cancel.addEventListener("click", () => {
@@ -145,9 +145,9 @@
     remove.disabled = true;
     const reply = await ask({ type: "remove" });
     remove.disabled = false;
+    await refresh();
     status.textContent = reply.type === "removed"
       ? "The saved copy has been removed from this device."
       : "The saved copy could not be removed. Your browser's settings for this site can remove it.";
-    refresh();
   });
 })();
