@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 
 from conftest import ROOT, SUB_PATH, mkdocs_build
 from studyguide import devserver, offline
+from test_browser import run_axe
 
 # --- Plain Python: the file list, the version, the size ----------------------------------------
 
@@ -213,6 +214,7 @@ def test_saved_guide_is_read_and_searched_offline(browser, guide):
     assert any(not hidden and 0 < value < top for hidden, value, top in seen), seen
     assert page.is_visible("[data-guide-offline-remove]")
     assert page.is_hidden("[data-guide-offline-save]")
+    assert run_axe(page) == []
 
     context.set_offline(True)
     for rel in reading_pages(site):
@@ -223,7 +225,9 @@ def test_saved_guide_is_read_and_searched_offline(browser, guide):
     page.goto(base + "handouts/chapter-3/")
     assert "Seminar handout" in page.text_content("article h1")
     page.keyboard.press("/")
-    page.fill("input.md-search__input", "Listener")
+    page.wait_for_function("!/nitiali/.test(document.querySelector('.md-search-result__meta')"
+                           ".textContent)", timeout=30000)   # the index is built from the cache
+    page.keyboard.type("Listener")   # the theme reads the query on keyup
     page.wait_for_selector(".md-search-result__item", timeout=30000)
     assert "Listener" in page.text_content(".md-search-result")
     download = page.evaluate("url => fetch(url).then(r => r.text())", base + "downloads/bibliography.bib")
@@ -258,6 +262,7 @@ def test_unsaved_page_shows_the_offline_page(browser, guide):
     saved = page.locator("[data-guide-offline-saved] li").all_text_contents()
     assert sorted(saved) == ["Glossary", "Home"]  # as each <title> names them
     assert page.is_hidden("[data-guide-offline-none]")
+    assert run_axe(page) == []
     # the offline page's own styles and scripts come from the cache
     assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
     page.click("[data-guide-offline-saved] a >> text=Glossary")
@@ -361,6 +366,7 @@ def test_new_deployment_replaces_the_cache_and_says_so_once(browser, guide, tmp_
     reader.wait_for_selector(".guide-update button", timeout=30000)
     assert "An updated version of this guide is available" in reader.text_content(".guide-update")
     assert reader.get_attribute(".guide-update", "role") == "status"
+    assert run_axe(reader) == []
     keys = cache_keys(reader)
     assert [name.rsplit(" ", 1)[1] for name in keys] == [new]   # the old cache is gone
     assert untouched.locator(".guide-update").count() == 0       # its content did not change
