@@ -18,8 +18,8 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from studyguide import (citations, ebook, printguide, redirects, render, search, sitecheck,  # noqa: E402
-                        site)
+from studyguide import (citations, ebook, offline, printguide, redirects, render, search,  # noqa: E402
+                        sitecheck, site)
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -70,6 +70,9 @@ def on_files(files, config):
             _report([Problem(ebook.PATH, 1, f"{err}; fix the source it names, then rebuild")])
         files.append(File.generated(config, printguide.PATH, content=printguide.from_guide(guide),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
+    # Offline reading: the web app manifest.
+    files.append(File.generated(config, offline.MANIFEST, content=offline.web_manifest(
+        config["site_name"], config["site_description"])))
     return files
 
 
@@ -124,5 +127,7 @@ def on_post_build(config):
     # Search: every bibliography entry its own result (runs after the search plugin wrote it).
     guide = _state["guide"]
     search.update_index(Path(config["site_dir"]), guide.bib.entries, guide.references)
+    # Offline reading: last, once every file is written (the worker lists and hashes them).
+    _report(offline.finalise(Path(config["site_dir"]), config["site_name"]))
     if _state["problems"] and _state["command"] != "serve":  # serve keeps showing the site
         raise PluginError(f"{len(_state['problems'])} problem(s) found; see the errors above")

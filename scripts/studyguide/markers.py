@@ -41,6 +41,7 @@ MARKERS: dict[str, Spec] = {
     "bibliography-count": Spec(frozenset({"bibliography.md"})),
     "bibliography-options": Spec(frozenset({"bibliography.md"})),
     "ebook-size": Spec(frozenset({"index.md", "about/index.md"})),
+    "offline": Spec(frozenset({"index.md", "about/index.md"})),
     "claim": Spec(ANY_PAGE, renders=False),
     "allow-term": Spec(ANY_PAGE, renders=False),
 }

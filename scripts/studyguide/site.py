@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import (bibliography, bibpage, chapter, cite, citations, ebook, exports, glossary, hub, links,
-               markers, metadata, render, sources, transforms, truth)
+               markers, metadata, offline, render, sources, transforms, truth)
 from .problems import Problem
 from .sources import Chapter, Page
 
@@ -82,6 +82,7 @@ class Guide:
                                                                  self.uses),
             "bibliography-count": lambda _: f"{len(self.bib.entries)} works",
             "ebook-size": lambda _: ebook.size_label(self.ebook_size or 0),
+            "offline": lambda _: offline.control_html(),  # its size is filled in after the build
             "bibliography-options": lambda _: bibpage.options_script(self.bib,
                                                                      self.chapter_records),
         }
