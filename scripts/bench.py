@@ -43,7 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
 SEARCH_INDEX = "search/search_index.json"
-SUB_PATH = "/bench/"
 
 
 def line(part: str, **figures) -> None:
@@ -278,7 +277,10 @@ def first_view_browser(site: Path, pages: list[str], chromium: str) -> dict[str,
     from studyguide import devserver
 
     found = {}
-    with devserver.serve(site, SUB_PATH) as base, sync_playwright() as p:
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"',
+                          (site / "index.html").read_text(encoding="utf-8"))
+    sub_path = urlsplit(canonical.group(1)).path if canonical else "/"  # as GitHub Pages serves it
+    with devserver.serve(site, sub_path) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         for rel in pages:
             context = browser.new_context(viewport={"width": 412, "height": 823})
