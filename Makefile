@@ -32,7 +32,7 @@ $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
-	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund; \
+	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --silent --no-audit --no-fund; \
 	  else echo "npm not found: the workflow lint test will be skipped."; fi
 	@touch $@
 

@@ -18,7 +18,8 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from studyguide import citations, render, sitecheck, site  # noqa: E402
+from studyguide import (citations, ebook, printguide, redirects, render, search, sitecheck,  # noqa: E402
+                        site)
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -58,6 +59,16 @@ def on_files(files, config):
         files.append(File.generated(config, path, content=content))
     for path, content in guide.handouts().items():
         files.append(File.generated(config, path, content=content,
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+    # The guide as an e-book, and every chapter on one page for printing (not in nav or search).
+    if ebook.complete(guide):
+        try:
+            book = ebook.from_guide(guide)
+            guide.ebook_size = len(book)
+            files.append(File.generated(config, ebook.PATH, content=book))
+        except ebook.EbookError as err:
+            _report([Problem(ebook.PATH, 1, f"{err}; fix the source it names, then rebuild")])
+        files.append(File.generated(config, printguide.PATH, content=printguide.from_guide(guide),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
@@ -104,7 +115,14 @@ def on_post_template(output_content, template_name, config):
 
 
 def on_post_build(config):
+    # Redirect stubs (written by mkdocs-redirects, whose on_post_build runs before the hooks')
+    # get their target's title, description and Open Graph tags.
+    _report(redirects.add_previews(Path(config["site_dir"])))
+
     base_path = urlsplit(config["site_url"] or "/").path or "/"
     _report(sitecheck.check_links(Path(config["site_dir"]), base_path, _state.get("sources", {})))
+    # Search: every bibliography entry its own result (runs after the search plugin wrote it).
+    guide = _state["guide"]
+    search.update_index(Path(config["site_dir"]), guide.bib.entries, guide.references)
     if _state["problems"] and _state["command"] != "serve":  # serve keeps showing the site
         raise PluginError(f"{len(_state['problems'])} problem(s) found; see the errors above")

@@ -242,3 +242,45 @@ def test_an_entry_no_page_uses_is_reported(tmp_path):
                             env={"PYTHONPATH": str(ROOT / "scripts"), "PATH": "/usr/bin:/bin"},
                             capture_output=True, text=True)
     assert result.returncode == 1 and "unused2001work" in result.stderr
+
+
+# --- Values awaiting verification ------------------------------------------------------------------
+
+ARTICLE = """@article{smith2020example,
+  author = {Smith, Ann},
+  title = {An example},
+  journal = {Journal of Examples},
+  year = {2020},
+  volume = {3},
+  keywords = {peer-support},
+%s}
+"""
+
+
+def lint_text(tmp_path, text: str) -> list[str]:
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    return [p.message for p in bibliography.load(path).problems]
+
+
+def test_a_missing_value_listed_as_unverified_awaits_instead_of_failing(tmp_path):
+    assert any("without pages" in m for m in lint_text(tmp_path, ARTICLE % ""))
+    assert lint_text(tmp_path, ARTICLE % "  unverified = {pages},\n") == []
+    entry = bibliography.load(tmp_path / "refs.bib").entries["smith2020example"]
+    assert entry.awaiting == ["pages"]
+
+
+def test_an_unverified_marker_for_a_given_value_or_an_odd_field_is_reported(tmp_path):
+    stale = lint_text(tmp_path, ARTICLE % "  pages = {1--9},\n  unverified = {pages},\n")
+    assert stale == ["smith2020example: unverified = {pages} but pages is given; remove it "
+                     "from unverified"]
+    odd = lint_text(tmp_path, ARTICLE % "  unverified = {pages, title},\n")
+    assert any("unverified = {title}: only missing values of" in m for m in odd)
+
+
+def test_unverified_never_reaches_the_downloads(tmp_path):
+    from studyguide import exports
+
+    lint_text(tmp_path, ARTICLE % "  unverified = {pages},\n")
+    entry = bibliography.load(tmp_path / "refs.bib").entries["smith2020example"]
+    assert "unverified" not in exports.to_bibtex([entry])

@@ -11,7 +11,7 @@ import pytest
 import rispy
 
 from conftest import page_url
-from studyguide import bibliography, bibpage, site
+from studyguide import bibliography, bibpage, exports, site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,10 +76,16 @@ def test_uses_cover_chapters_and_glossary():
 
 def test_whole_bibliography_downloads_reparse_to_the_same_records(site_dir, bib, tmp_path):
     again = bibliography.load(site_dir / "downloads" / "bibliography.bib")
-    assert again.problems == []
+    # the download leaves out the project's own `unverified` notes, so the values they name
+    # are reported missing there; nothing else is
+    awaiting = {key for key, entry in bib.entries.items() if entry.awaiting}
+    assert {p.message.split(":")[0] for p in again.problems} <= awaiting
+    assert all(any(name in p.message for name in bib.entries[p.message.split(":")[0]].awaiting)
+               for p in again.problems)
     assert sorted(again.entries) == sorted(bib.entries)
     for key, entry in bib.entries.items():
-        assert again.entries[key].fields == entry.fields
+        assert again.entries[key].fields == {k: v for k, v in entry.fields.items()
+                                             if k not in exports.INTERNAL}
         assert again.entries[key].authors == entry.authors
     records = rispy.loads((site_dir / "downloads" / "bibliography.ris").read_text(encoding="utf-8"))
     assert sorted(r["id"] for r in records) == sorted(bib.entries)

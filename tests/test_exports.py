@@ -132,7 +132,8 @@ def test_bibtex_rereads_as_the_source(source):
             people = [(a.first, a.von, a.last, a.jr) for a in fields.pop(role, [])]
             assert people == [name_parts(p) for p in want.persons.get(role, [])], \
                 (entry.key, role)
-        assert fields == {name.lower(): value for name, value in want.fields.items()}, entry.key
+        assert fields == {name.lower(): value for name, value in want.fields.items()
+                          if name.lower() not in exports.INTERNAL}, entry.key
 
 
 # RIS: what each BibTeX field becomes (rispy's names for the tags), and which have no tag.
@@ -142,12 +143,12 @@ RIS_FIELDS = {
     "publisher": ["publisher"], "institution": ["publisher"], "school": ["publisher"],
     "organization": ["publisher"], "isbn": ["issn"], "issn": ["issn"], "doi": ["doi"],
     "url": ["urls"], "keywords": ["keywords"], "year": ["year"], "edition": ["edition"],
-    "series": ["tertiary_title"], "note": ["notes"], "type": ["type_of_work"],
-    "urldate": ["access_date"], "language": ["language"], "howpublished": ["secondary_title"],
+    "series": ["tertiary_title"], "note": ["notes"], "pubstate": ["notes"], "type": ["type_of_work"],
+    "urldate": ["access_date"], "language": ["language"], "langid": ["language"], "howpublished": ["secondary_title"],
     "journal": ["secondary_title", "journal_name"], "booktitle": ["secondary_title"],
     "number": ["number"],
 }
-NO_RIS_TAG = {"month", "date"}  # DA, checked apart
+NO_RIS_TAG = {"month", "date"} | exports.INTERNAL  # DA, checked apart; the project's own fields
 RIS_TYPE = {"article": "JOUR", "book": "BOOK", "incollection": "CHAP", "inbook": "CHAP",
             "inproceedings": "CPAPER", "phdthesis": "THES", "mastersthesis": "THES",
             "thesis": "THES", "techreport": "RPRT", "report": "RPRT", "online": "ELEC"}
@@ -208,14 +209,14 @@ def check_ris(record: dict, entry: Entry) -> None:
             want = [entry.year]
         elif name in {"isbn", "issn"}:
             want = [entry.fields.get("isbn") or entry.fields.get("issn")]
-        elif name in {"url", "note"}:
+        elif name in {"url", "note", "pubstate"}:
             want = [[source_value(entry, name)]]
         elif name in {"journal", "booktitle"} and ty not in {"JOUR", "CHAP", "CPAPER"}:
             continue
         else:
             want = [source_value(entry, name)] * len(keys)
         got = [record.get(key) for key in keys]
-        if name == "note":
+        if name in {"note", "pubstate"}:
             got = [[n for n in (record.get("notes") or []) if n == want[0][0]]]
         assert got == want, (entry.key, name)
     if entry.type in {"phdthesis", "mastersthesis"} and "type" not in entry.fields:

@@ -159,3 +159,19 @@ def test_run_caches_results_and_writes_a_report(server, settings, tmp_path):
     report = linkcheck.report(again)
     assert "3 links and DOIs checked: 1 broken, 0 could not be verified, 2 fine." in report
     assert f"| {server}/gone | 404 | index.html |" in report
+
+
+def test_a_good_result_is_reused_for_a_week_then_checked_again(server, settings, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(f'<a href="{server}/ok">a</a>')
+    (tmp_path / "empty.bib").write_text("", encoding="utf-8")
+    bib = bibliography.load(tmp_path / "empty.bib")
+    cache = tmp_path / "cache.json"
+    start = 1_000_000.0
+    linkcheck.run(site, bib, cache, settings, now=start)
+    hits = len(HITS["/ok"])
+    linkcheck.run(site, bib, cache, settings, now=start + 6.9 * 86400)
+    assert len(HITS["/ok"]) == hits                    # still fresh: not fetched
+    linkcheck.run(site, bib, cache, settings, now=start + 7.1 * 86400)
+    assert len(HITS["/ok"]) == hits + 1                # a week old: fetched again

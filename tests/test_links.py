@@ -84,7 +84,8 @@ def test_every_redirect_is_followed_to_its_page(base_url):
 def test_linking_page_lists_every_target_with_its_full_url(site_dir, targets):
     html = (site_dir / "teaching/linking/index.html").read_text(encoding="utf-8")
     for t in targets:
-        assert f"<code>{TEST_SITE_URL}{t.path}</code>" in html, t.path
+        url = TEST_SITE_URL + t.path
+        assert f'<a href="{url}">{url}</a>' in html, t.path
     assert "ch2-q4: " in html
 
 

@@ -83,6 +83,12 @@ class Entry:
         return KINDS.get(self.type, "other")
 
     @property
+    def awaiting(self) -> list[str]:
+        """Fields listed in `unverified`: values no source seen so far shows."""
+        return [name.strip().lower() for name in self.raw.get("unverified", "").split(",")
+                if name.strip()]
+
+    @property
     def year(self) -> str:
         return self.fields.get("year") or self.fields.get("date", "")[:4]
 
@@ -177,7 +183,11 @@ def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
     """Read and lint a .bib file. Problems never raise: they are all returned."""
     path = Path(path)
     rel = str(path.relative_to(root)) if root else str(path)
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        return Bibliography(path, {}, [Problem(rel, 1, f"cannot read the bibliography "
+                                               f"({err.strerror}); create it or correct its path")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -293,12 +303,18 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
         problems.append(Problem(*where, f"{entry.key}: {message}"))
 
     present = set(entry.fields) | set(pyentry.persons)
+    awaiting = set(entry.awaiting)
+    for name in sorted(awaiting & present):
+        report(f"unverified = {{{name}}} but {name} is given; remove it from unverified")
+    for name in sorted(awaiting - set(AWAITABLE)):
+        report(f"unverified = {{{name}}}: only missing values of "
+               + ", ".join(AWAITABLE) + " can await verification")
     if entry.type not in REQUIRED:
         report(f"unknown entry type @{entry.type}; use one of "
                + ", ".join("@" + t for t in sorted(REQUIRED)))
     else:
         for need in REQUIRED[entry.type]:
-            if not present.intersection(need):
+            if not present.intersection(need) and need[0] not in awaiting:
                 report(f"@{entry.type} is missing a required field: {' or '.join(need)}; "
                        f"add {need[0]} = {{…}}" + (" (the organisation that issued it)"
                                                   if need[0] == "institution" else ""))
@@ -333,8 +349,9 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
     if pages is not None and re.search(r"\d\s*(-|‐|–|—)\s*\d", pages) and "--" not in pages:
         report(f"page range '{pages}' should use '--' (e.g. 902--920)")
 
-    for message in _completeness(entry):
-        report(message)
+    for name, message in _completeness(entry):
+        if name not in awaiting:
+            report(message)
     for message in _name_problems(entry, pyentry):
         report(message)
     return problems
@@ -349,50 +366,58 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
 ONLINE_FIRST = "advance online publication"
 
 
+# Values nobody has yet seen in a source may be listed in `unverified = {volume, pages}`: the
+# lint then lists the entry as awaiting verification instead of failing, and reports the marker
+# as stale once the value is given. Never guess a value to quiet the lint (README, "Add a
+# reference").
+AWAITABLE = ("volume", "number", "pages", "publisher", "doi")
+
+
 def is_online_first(entry: Entry) -> bool:
     return entry.fields.get("pubstate", "").strip().lower() == ONLINE_FIRST
 
 
-def _completeness(entry: Entry) -> list[str]:
-    messages = []
+def _completeness(entry: Entry) -> list[tuple[str, str]]:
+    """(field, message) for each value an APA reference of this type needs and lacks."""
+    messages: list[tuple[str, str]] = []
     f = entry.fields
     if entry.type == "article":
         online_first = is_online_first(entry)
         if online_first and "doi" not in f:
-            messages.append("marked pubstate = {Advance online publication} but has no DOI; add "
+            messages.append(("doi", "marked pubstate = {Advance online publication} but has no DOI; add "
                             "doi = {10.…} from the publisher's page (APA needs it to find the "
-                            "online-first version)")
+                            "online-first version)"))
         if "pubstate" in f and not online_first:
-            messages.append(f"pubstate = {{{entry.raw['pubstate']}}} is not the online-first "
+            messages.append(("pubstate", f"pubstate = {{{entry.raw['pubstate']}}} is not the online-first "
                             "marker; write pubstate = {Advance online publication}, or remove it "
-                            "and give volume and pages")
+                            "and give volume and pages"))
         if not online_first:
             if "volume" not in f:
-                messages.append("journal article without volume; add volume = {…} from the "
+                messages.append(("volume", "journal article without volume; add volume = {…} from the "
                                 "journal issue, or, if the work has no issue yet, mark it "
-                                "pubstate = {Advance online publication} with its doi")
+                                "pubstate = {Advance online publication} with its doi"))
             if "pages" not in f and "eid" in f:
                 # pandoc's BibTeX reader drops eid, so the APA reference would end at the volume.
-                messages.append(f"article number in eid = {{{entry.raw['eid']}}}, which pandoc "
-                                f"does not print; write it as pages = {{{entry.raw['eid']}}}")
+                messages.append(("eid", f"article number in eid = {{{entry.raw['eid']}}}, which pandoc "
+                                f"does not print; write it as pages = {{{entry.raw['eid']}}}"))
             elif "pages" not in f:
-                messages.append("journal article without pages or article number; add "
+                messages.append(("pages", "journal article without pages or article number; add "
                                 "pages = {first--last} (an article number also goes in pages, "
                                 "e.g. pages = {525}), or, if the work has no issue yet, mark it "
-                                "pubstate = {Advance online publication} with its doi")
+                                "pubstate = {Advance online publication} with its doi"))
     elif entry.type in ("incollection", "inbook"):
         if not entry.editors:
-            messages.append(f"chapter (@{entry.type}) without editors; add editor = {{Family, "
-                            "Given and …} as printed on the book's title page")
+            messages.append(("editor", f"chapter (@{entry.type}) without editors; add editor = "
+                             "{Family, Given and …} as printed on the book's title page"))
         # booktitle and publisher are required fields of both types (REQUIRED above).
         if "pages" not in f:
-            messages.append(f"chapter (@{entry.type}) without pages; add pages = "
-                            "{first--last} from the book or the publisher's chapter page")
+            messages.append(("pages", f"chapter (@{entry.type}) without pages; add pages = "
+                             "{first--last} from the book or the publisher's chapter page"))
     elif entry.type == "book" and entry.authors:
         if EDITED_RE.search(" and ".join(entry.authors)) or any(
                 EDITED_RE.search(entry.raw.get(name, "")) for name in ("note", "type")):
-            messages.append("edited book entered with author; write the names as "
-                            "editor = {…} (and drop any '(Eds.)'), so that APA prints (Eds.)")
+            messages.append(("author", "edited book entered with author; write the names as "
+                             "editor = {…} (and drop any '(Eds.)'), so that APA prints (Eds.)"))
     return messages
 
 

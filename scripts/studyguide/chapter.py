@@ -130,13 +130,17 @@ def self_checks(page: Page) -> list[SelfCheck]:
     return result
 
 
+COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+
+
 def words(text: str) -> int:
-    return len(CITATION_RE.sub(" ", text).split())
+    """Words a reader sees: citations and HTML comments (markers) are not counted."""
+    return len(CITATION_RE.sub(" ", COMMENT_RE.sub(" ", text)).split())
 
 
 def plain_text(markdown: str) -> str:
-    """Markdown inline text as plain text (citations, links and emphasis removed)."""
-    text = re.sub(r"\s*" + CITATION_RE.pattern, "", markdown)
+    """Markdown inline text as plain text (comments, citations, links and emphasis removed)."""
+    text = re.sub(r"\s*" + CITATION_RE.pattern, "", COMMENT_RE.sub("", markdown))
     text = _MD_LINK_RE.sub(r"\1", text).replace("**", "").replace("*", "")
     return " ".join(text.split())
 

@@ -51,7 +51,9 @@ def section_markdown(record: Chapter, texts: dict[str, dict[str, str]], src: str
     def block(heading: str, key: str) -> list[str]:
         rows = [f"**{heading}**", ""]
         for label, text in texts[key].items():
-            rows += [f'<div class="cite-box" markdown="0"><p><span class="cite-style">{label}:</span> '
+            # Top-level raw HTML is not parsed as Markdown; a markdown="0" attribute would be
+            # left in the page (invalid HTML).
+            rows += [f'<div class="cite-box"><p><span class="cite-style">{label}:</span> '
                      f'<span class="cite-text">{text}</span></p></div>', ""]
         return rows
 

@@ -66,6 +66,9 @@ RIS_TYPES = {"article": "JOUR", "book": "BOOK", "edited-book": "EDBOOK", "chapte
 
 # BibTeX
 
+# Fields for this project's own checks, not part of the work's description.
+INTERNAL = {"unverified"}
+
 
 class _LatexWriter(Writer):
     """pybtex's BibTeX writer for values that are LaTeX already (as pybtex's parser keeps them)."""
@@ -82,7 +85,8 @@ def to_bibtex(entries: Iterable[Entry]) -> str:
 def _bibtex_entry(entry: Entry) -> str:
     persons = {role: [Person(name) for name in names]
                for role, names in bibtex_persons(entry).items() if names}
-    fields = sorted(entry.raw.items(), key=lambda item: (item[0] != "title", item[0]))
+    fields = sorted(((name, value) for name, value in entry.raw.items() if name not in INTERNAL),
+                    key=lambda item: (item[0] != "title", item[0]))
     data = BibliographyData({entry.key: PybtexEntry(entry.type, fields=fields, persons=persons)})
     stream = io.StringIO()
     _LatexWriter().write_stream(data, stream)
@@ -164,8 +168,8 @@ def ris_tags(entry: Entry) -> list[tuple[str, str]]:
     tags += [("SP", start), ("EP", end), ("PY", entry.year), ("DA", _ris_date(entry)),
              ("PB", publisher(entry)), ("CY", place(entry)), ("SN", serial),
              ("M3", work_subtype(entry)), ("DO", doi(entry)), ("UR", verbatim(entry, "url")),
-             ("Y2", _ris_date(entry, "urldate")), ("LA", f.get("language")),
-             ("N1", f.get("note"))]
+             ("Y2", _ris_date(entry, "urldate")), ("LA", f.get("language") or f.get("langid")),
+             ("N1", f.get("note")), ("N1", f.get("pubstate"))]
     if what == "other":
         tags += [("N1", f.get("howpublished"))]
     tags += [("KW", keyword) for keyword in entry.keywords]
@@ -238,7 +242,7 @@ def coins_pairs(entry: Entry) -> list[tuple[str, str]]:
                  ("rft.publisher", publisher(entry))]
         pairs += [("rft.subject", keyword) for keyword in entry.keywords]
     pairs += creators
-    pairs += [("rft.date", entry.year), ("rft.language", f.get("language") if fmt == "dc"
+    pairs += [("rft.date", entry.year), ("rft.language", (f.get("language") or f.get("langid")) if fmt == "dc"
                                          else None)]
     ids = [("rft_id", f"info:doi/{doi(entry)}" if doi(entry) else ""),
            ("rft_id", verbatim(entry, "url"))]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from . import templates
 from .chapter import plain_text
-from .mdlines import code_mask
+from .mdlines import code_mask, outside_code_spans
 from .problems import Problem
 from .sources import Chapter, Page
 
@@ -109,8 +109,8 @@ def add_titles(markdown: str, definitions: dict[str, str]) -> str:
 
     lines = markdown.split("\n")
     for index, in_code in enumerate(code_mask(markdown)):
-        if not in_code:
-            lines[index] = _LINK_RE.sub(titled, lines[index])
+        if not in_code:  # inline code keeps its text: only the parts between code spans change
+            lines[index] = outside_code_spans(lines[index], lambda t: _LINK_RE.sub(titled, t))
     return "\n".join(lines)
 
 

@@ -101,9 +101,15 @@ def manifest(items: list[Target]) -> list[str]:
     return ["/" + t.path for t in items]
 
 
+def _md_text(text: str) -> str:
+    """Literal text inside a Markdown link (an address with `_` or `*` stays as it is)."""
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+
+
 def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> str:
     """The tables of the "Linking to this guide" page, one per page: the page itself, then its
-    sections, seminar questions, handout, glossary terms or bibliography entries."""
+    sections, seminar questions, handout, glossary terms or bibliography entries. Each address
+    is a link to itself (guide.js puts a "Copy" button beside it)."""
     up = bibpage.to_root(from_src)
     blocks: list[str] = []
     by_page: dict[str, list[Target]] = {}
@@ -122,7 +128,8 @@ def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> 
                 label = {"section": "Section", "term": "Term", "reference": "Entry"}.get(
                     t.kind, t.path.split("#")[-1])
                 text = f"{label}: {html.escape(t.title, quote=False)}"
-            rows.append(f"| {text.replace('|', '∣')} | `{t.url(site_url)}` |")
+            url = t.url(site_url)  # the address is both the link and its text
+            rows.append(f"| {text.replace('|', '∣')} | [{_md_text(url)}]({url}) |")
         blocks.append('<div class="link-targets" markdown="1">\n\n' + "\n".join(rows)
                       + "\n\n</div>\n")
     return "\n".join(blocks)

@@ -35,10 +35,12 @@ class Spec:
 MARKERS: dict[str, Spec] = {
     "further-reading": Spec(CHAPTER_PAGES),
     "reading-map": Spec(frozenset({"chapters/index.md"})),
+    "chapter-cards": Spec(frozenset({"index.md", "chapters/index.md"})),
     "link-targets": Spec(frozenset({"teaching/linking.md"})),
     "bibliography-list": Spec(frozenset({"bibliography.md"})),
     "bibliography-count": Spec(frozenset({"bibliography.md"})),
     "bibliography-options": Spec(frozenset({"bibliography.md"})),
+    "ebook-size": Spec(frozenset({"index.md", "about/index.md"})),
     "claim": Spec(ANY_PAGE, renders=False),
     "allow-term": Spec(ANY_PAGE, renders=False),
 }

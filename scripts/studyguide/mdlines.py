@@ -44,3 +44,12 @@ def prose_lines(markdown: str, first_line: int = 1) -> Iterator[tuple[int, str]]
                                              first_line):
         if not in_code:
             yield number, line
+
+
+def outside_code_spans(line: str, change) -> str:
+    """The line with `change(text)` applied to each part between inline code spans."""
+    out, last = [], 0
+    for match in CODE_SPAN_RE.finditer(line):
+        out += [change(line[last:match.start()]), match.group(0)]
+        last = match.end()
+    return "".join(out + [change(line[last:])])

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import (bibliography, bibpage, chapter, cite, citations, exports, glossary, links, markers,
-               metadata, render, sources, transforms)
+from . import (bibliography, bibpage, chapter, cite, citations, ebook, exports, glossary, hub, links,
+               markers, metadata, render, sources, transforms, truth)
 from .problems import Problem
 from .sources import Chapter, Page
 
@@ -42,6 +42,7 @@ class Guide:
     uses: dict[str, list[bibpage.Use]] = field(default_factory=dict)  # key -> where it is used
     site_url: str = ""
     site_name: str = ""
+    ebook_size: int | None = None             # bytes of the built e-book, once it is built
 
     # --- Records ---------------------------------------------------------------------------------
 
@@ -73,9 +74,14 @@ class Guide:
             "link-targets": lambda _: links.linking_page_markdown(self.targets, self.site_url,
                                                                   src_uri),
             "reading-map": lambda _: glossary.reading_map(self.chapter_pairs(), self.glossary),
+            "chapter-cards": lambda _: hub.page_cards(self.contents, self.chapter_pairs(), src_uri,
+                                                      set(bibpage.reading_lists(
+                                                          self.bib, self.uses,
+                                                          self.chapter_records))),
             "bibliography-list": lambda _: bibpage.page_markdown(self.bib, self.references,
                                                                  self.uses),
             "bibliography-count": lambda _: f"{len(self.bib.entries)} works",
+            "ebook-size": lambda _: ebook.size_label(self.ebook_size or 0),
             "bibliography-options": lambda _: bibpage.options_script(self.bib,
                                                                      self.chapter_records),
         }
@@ -262,6 +268,7 @@ def check(root: Path) -> list[Problem]:
     guide, problems = read(root)
     if problems or guide is None:
         return problems
+    problems += truth.check(truth.page_texts(guide.pages.values()), contents=guide.contents)
     cited: set[str] = set()
     for page in guide.pages.values():
         cited.update(c.key for c in citations.find(page.body))

@@ -45,26 +45,19 @@ def leaked_syntax(html: str, rel_path: str, source: str | None = None,
     return problems
 
 
-# A nav section with an index page is labelled by an icon-only toggle, so its name is empty;
-# its title (the next <label class="md-nav__title">) names it instead.
-_SECTION_NAV_RE = re.compile(
-    r'(<nav class="md-nav" data-md-level="\d+") aria-labelledby="__nav_[\d_]+_label"'
-    r'(?P<rest>[^>]*>\s*<label class="md-nav__title"[^>]*>)(?P<title>.*?)</label>', re.S)
-
-
-def _name_section_nav(match: re.Match) -> str:
-    title = " ".join(_TAG_RE.sub(" ", match.group("title")).split())
-    return f'{match.group(1)} aria-label="{title}"{match.group("rest")}{match.group("title")}</label>'
+# Material's base.html puts autocomplete="off" on its two state checkboxes (drawer and search),
+# outside any template block. HTML allows autocomplete on text-like inputs only, so the Nu HTML
+# checker reports both on every page. What the attribute did (no restored, already-open drawer or
+# search after reload or history navigation) is kept by a line in overrides/main.html. Everything
+# else is fixed by the template overrides in overrides/partials/.
+_TOGGLE_AUTOCOMPLETE_RE = re.compile(
+    r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox" '
+    r'id="__(?:drawer|search)") autocomplete="off">')
 
 
 def patch_theme_html(html: str) -> str:
-    """Accessibility fixes to Material's markup that no template block reaches."""
-    html = html.replace(
-        '<div class="md-search" data-md-component="search" role="dialog">',
-        '<div class="md-search" data-md-component="search" role="dialog" '
-        'aria-label="Search this guide">',
-    )
-    return _SECTION_NAV_RE.sub(_name_section_nav, html)
+    """The one fix to Material's markup that no template override reaches."""
+    return _TOGGLE_AUTOCOMPLETE_RE.sub(r"\1>", html)
 
 
 # --- Internal links of the built site -----------------------------------------------------------

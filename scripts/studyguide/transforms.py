@@ -15,7 +15,7 @@ from .chapter import QUESTION_RE, sections
 from .mdlines import code_mask
 from .sources import Chapter, Page
 
-LEADER_NOTE_RE = re.compile(r'^\s+\?\?\?\+? note "For discussion leaders"\n(?:(?:[ \t]+.*)?\n)*?(?=\S|\Z)',
+LEADER_NOTE_RE = re.compile(r'^[ \t]+\?\?\?\+? note "For discussion leaders"\n(?:(?:[ \t]+.*)?\n)*?(?=\S|\Z)',
                             re.M)
 CONTENT_NOTE_RE = re.compile(r'^!!! warning "Content note"\n(?:[ \t]+.*\n?)+', re.M)
 
@@ -69,8 +69,8 @@ def add_handout_link(markdown: str, target: str) -> str:
 def handout(page: Page, chapter: Chapter) -> str:
     """A one-page seminar handout: the chapter's questions and activity, nothing else."""
     keep = {"Seminar questions", "Seminar activity"}
-    parts = [(s.title, Markup(strip_leader_notes(s.text) if s.title == "Seminar questions"
-                              else s.text)) for s in sections(page) if s.title in keep]
+    parts = [(s.title, Markup((strip_leader_notes(s.text) if s.title == "Seminar questions"
+                               else s.text).strip("\n"))) for s in sections(page) if s.title in keep]
     note = CONTENT_NOTE_RE.search(page.body)
     return templates.render("handout.md.j2", title=f"Seminar handout: {chapter.label}",
                             chapter=chapter, back=chapter.page.rsplit("/", 1)[-1],

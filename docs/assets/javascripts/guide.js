@@ -67,11 +67,11 @@
         function () { return location.origin + location.pathname + "#" + id; },
         "Link to question " + id + " copied"));
     });
-    document.querySelectorAll(".link-targets td > code").forEach(function (code) {
-      if (code.nextElementSibling) return;
-      code.insertAdjacentElement("afterend", copyButton(
-        "Copy", "Copy address " + code.textContent,
-        function () { return code.textContent; }, "Address copied"));
+    document.querySelectorAll(".link-targets td > a").forEach(function (link) {
+      if (link.nextElementSibling) return;
+      link.insertAdjacentElement("afterend", copyButton(
+        "Copy", "Copy address " + link.textContent,
+        function () { return link.href; }, "Address copied"));
     });
     document.querySelectorAll(".cite-box p").forEach(function (p) {
       if (p.querySelector(".question-copy")) return;
