@@ -1,8 +1,8 @@
 """MkDocs adapters: each hook hands plain data to the studyguide package and returns.
 
-Event order matters around mkdocs-bibtex (priority 0): `before_bibtex` runs first on every page
-(checks, chapter-page rendering, masking code), `after_bibtex` runs after it has rewritten
-citations (cleans its output). Problems are logged as found and fail the build at the end.
+Citations are formatted by studyguide.citeproc: every page's clusters in one pandoc run from
+`on_files` (cached on disk), then put into each page by `on_page_markdown`. Problems are logged
+as found and fail the build at the end.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from studyguide import citations, render, sitecheck, site  # noqa: E402
+from studyguide import citations, sitecheck, site  # noqa: E402
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -45,9 +45,6 @@ def on_config(config):
     except site.GuideError as err:
         raise PluginError(f"{len(err.problems)} problem(s):\n{err}") from None
     guide.configure(nav=config["nav"], site_url=config["site_url"], site_name=config["site_name"])
-    bibtex = config.plugins.get("bibtex")
-    if bibtex is not None:
-        bibtex.config.csl_file = str(render.csl_path("apa"))
     return config
 
 
@@ -58,25 +55,17 @@ def on_files(files, config):
     for path, content in guide.handouts().items():
         files.append(File.generated(config, path, content=content,
                                     inclusion=InclusionLevel.NOT_IN_NAV))
+    guide.citeproc.prepare(f.content_string for f in files.documentation_pages())  # one pandoc run
     return files
 
 
-@event_priority(100)
-def before_bibtex(markdown, page, config, files):
+def on_page_markdown(markdown, page, config, files):
     guide = _state["guide"]
     if page.file.abs_src_path:  # generated pages (handouts) are checked through their sources
         _report(citations.check(Path(page.file.abs_src_path).read_text(encoding="utf-8"),
                                 guide.bib.keys, f"docs/{page.file.src_uri}", root=ROOT))
     markdown = guide.render_page(page.file.src_uri, markdown)
-    return citations.mask_unknown(citations.mask_code(markdown), guide.bib.keys)
-
-
-@event_priority(-100)
-def after_bibtex(markdown, page, config, files):
-    return citations.unmask(_state["guide"].finish_page(page.file.src_uri, markdown))
-
-
-on_page_markdown = CombinedEvent(before_bibtex, after_bibtex)
+    return guide.citeproc.render(page.file.src_uri, markdown)
 
 
 def on_page_context(context, page, config, nav):

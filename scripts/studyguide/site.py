@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import bibliography, bibpage, cite, citations, exports, links, metadata, pages, render
+from . import citeproc as citeproc_module
 from .problems import Problem
 
 CONTENTS_FILE = "docs/book/contents.yml"
@@ -45,6 +46,7 @@ class Guide:
     nav_pages: list[str] = field(default_factory=list)   # docs-relative sources, nav order
     site_url: str = ""
     site_name: str = ""
+    citeproc: citeproc_module.Citeproc | None = None  # in-text citations and reference lists
 
     @property
     def glossary_usage(self):
@@ -127,11 +129,6 @@ class Guide:
                 + (note.group(0).strip() + "\n\n" if note else "") + "\n\n".join(parts)
                 + "\n\n</div>\n")
 
-    def finish_page(self, src_uri: str, markdown: str) -> str:
-        """After mkdocs-bibtex: clean its output; each reference links to its bibliography entry."""
-        up = bibpage.to_root(src_uri)
-        return render.clean_references(markdown, lambda key: f"{up}bibliography.md#ref-{key}")
-
     def jsonld(self, src_uri: str, url: str) -> str | None:
         """schema.org JSON-LD for the book page and the chapter pages; None elsewhere."""
         page = self.chapters.get(src_uri)
@@ -192,6 +189,8 @@ def load(root: Path) -> Guide:
         raise GuideError(problems)
     guide = Guide(root, bib, contents, glossary, chapters)
     guide.references = render.format_references(root / "bibliography.bib", cache_dir=root / ".cache")
+    guide.citeproc = citeproc_module.Citeproc(root / "bibliography.bib", guide.references,
+                                              cache_dir=root / ".cache")
     guide.uses = bibpage.usage(root / "docs", contents)
     guide.definitions = pages.glossary_definitions(root / GLOSSARY_FILE)
     return guide
