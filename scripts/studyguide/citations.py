@@ -10,7 +10,7 @@ punctuation (`:.#$%&-+?<>~/`) only when a letter or digit follows; `@{...}` hold
 `@smith2020` never reads part of `@smith2020b`.
 
 Never a citation: an `@` inside a word (e-mail addresses), in code (fenced blocks and spans),
-in a URL, a link target, an HTML tag or comment, in YAML front matter, or written `\\@`.
+in a URL, a link (its text or target), an HTML tag or comment, in YAML front matter, or written `\\@`.
 `clusters()` gives each citation cluster with its place in the text, for the renderer
 (studyguide.citeproc); `find()` gives one record per cited work, for checks and usage.
 """
@@ -44,7 +44,9 @@ _HIDDEN_RES = [
     re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I),            # scripts, styles
     re.compile(r"</?[A-Za-z][^>]*>"),                                 # HTML tags, attributes
     re.compile(r"<(?:https?://|mailto:)[^>\s]*>|<[^@>\s]+@[^>\s]+>"),  # autolinks
-    re.compile(r"(?<=\])\((?:[^()\"\n]|\"[^\"\n]*\"|\([^()\n]*\))*\)"),  # link targets
+    # inline links and images, text included (a citation inside a link would nest links)
+    re.compile(r"!?\[[^\[\]\n]*\]\((?:[^()\"\n]|\"[^\"\n]*\"|\([^()\n]*\))*\)"),
+    re.compile(r"(?<=\])\((?:[^()\"\n]|\"[^\"\n]*\"|\([^()\n]*\))*\)"),  # other link targets
     re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.M),             # link definitions
     re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+|\bwww\.[^\s<>\"]+"),   # bare URLs
     re.compile(r"\\[@\[\]\\-]"),                                      # \@, \[, \], \\, \-
