@@ -273,3 +273,30 @@ def test_bibliography_time_per_entry(tmp_path):
     print(f"\nbibliography formatting: {per_entry[250] * 1000:.2f} ms/entry at 250, "
           f"{per_entry[2000] * 1000:.2f} ms/entry at 2,000 "
           f"(ratio {per_entry[2000] / per_entry[250]:.2f})")
+
+
+def test_clusters_formatted_in_batches_match_one_run_over_the_whole_file(tmp_path):
+    """For a large .bib the clusters are formatted in batches that carry only the surname groups
+    they cite; a/b suffixes, added initials and et al. must come out as in one run."""
+    import random
+
+    bib = tmp_path / "generated.bib"
+    bib.write_text(render.sample_bib(300), encoding="utf-8")
+    refs = render.format_references(bib, batch_size=10**6)
+    rnd = random.Random(7)
+    keys = list(refs)
+    clusters = []
+    for n in range(120):
+        chosen = rnd.sample(keys, rnd.choice([1, 1, 2, 3]))
+        if n % 3 == 0:
+            clusters.append(f"@{chosen[0]}" + (f" [p. {n}]" if n % 2 else ""))
+        else:
+            clusters.append("[" + "; ".join(f"@{k}" for k in chosen) + (f", p. {n}]" if n % 2 else "]"))
+    page = " text ".join(clusters)
+    one = citeproc.Citeproc(bib, refs, batch_size=10**6)
+    one.prepare([page])
+    batched = citeproc.Citeproc(bib, refs, batch_size=30, workers=2)
+    batched.prepare([page])
+    assert one.pandoc_runs == 1 and batched.pandoc_runs > 3
+    assert batched.formatted == one.formatted
+    assert sum(bool(re.search(r"\d{4}[ab]\b", v)) for v in one.formatted.values()) >= 10

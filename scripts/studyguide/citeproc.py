@@ -63,8 +63,9 @@ class Citeproc:
     """Formats citation clusters for the pages of one build (see the module's docstring)."""
 
     def __init__(self, bib_path: Path, references: dict[str, str], cache_dir: Path | None = None,
-                 style: str = "apa"):
+                 style: str = "apa", batch_size: int = render.BATCH_SIZE, workers: int | None = None):
         self.bib_path = Path(bib_path)
+        self.batch_size, self.workers = batch_size, workers
         self.references = references              # key -> entry HTML, in the style's order
         self.known = set(references)
         self.position = {key: n for n, key in enumerate(references)}
@@ -102,17 +103,65 @@ class Citeproc:
                    if text not in self.formatted]
         if not missing:
             return
+        if len(self.known) <= self.batch_size:
+            jobs = [(None, missing)]
+        else:
+            jobs = self._batches(missing)
+        if len(jobs) == 1:
+            results = [self._run(*jobs[0])]
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=self.workers or os.cpu_count() or 1) as pool:
+                results = list(pool.map(lambda job: self._run(*job), jobs))
+        for result in results:
+            self.formatted.update(result)
+        self._save()
+
+    def _run(self, bib_text: str | None, clusters: list[tuple[str, bool]]) -> dict[str, str]:
+        """One pandoc run: these clusters, with every entry of bib_text (default: the .bib)."""
+        import tempfile
+
         document = "---\nnocite: '@*'\nlink-citations: true\n---\n\n"
-        document += "".join(f"::: {{#c{n}}}\n{text}\n:::\n\n" for n, (text, _) in enumerate(missing))
+        document += "".join(f"::: {{#c{n}}}\n{text}\n:::\n\n" for n, (text, _) in enumerate(clusters))
         self.pandoc_runs += 1
-        output = render.run_pandoc(document, "--citeproc", f"--bibliography={self.bib_path}",
-                                   f"--csl={self.csl}")
+        with tempfile.TemporaryDirectory() as folder:
+            bib = self.bib_path
+            if bib_text is not None:
+                bib = Path(folder) / "part.bib"
+                bib.write_text(bib_text, encoding="utf-8")
+            output = render.run_pandoc(document, "--citeproc", f"--bibliography={bib}",
+                                       f"--csl={self.csl}")
         found = {int(m.group("n")): m.group("html") for m in _CLUSTER_DIV_RE.finditer(output)}
-        for n, (text, narrative) in enumerate(missing):
+        formatted = {}
+        for n, (text, narrative) in enumerate(clusters):
             if n not in found:
                 raise RuntimeError(f"pandoc returned no formatting for the citation {text}")
-            self.formatted[text] = finish_cluster(found[n], narrative)
-        self._save()
+            formatted[text] = finish_cluster(found[n], narrative)
+        return formatted
+
+    def _batches(self, clusters: list[tuple[str, bool]]) -> list[tuple[str, list[tuple[str, bool]]]]:
+        """For a large .bib: clusters in batches, each run with only the entries that can affect
+        its clusters' form (every entry sharing a first-author surname with a cited work; see
+        render.format_references), so the cost stays linear and the text is the same."""
+        header, entries = render.split_bib(self.bib_path.read_text(encoding="utf-8"))
+        group_of = {key: render.surname_group(text) for key, text in entries}
+        members: dict[str, list[str]] = {}
+        for key, text in entries:
+            members.setdefault(group_of[key], []).append(text)
+        needs = {text: sorted({group_of.get(c.key, "") for c in
+                               citations.clusters(text)[0].cites}) for text, _ in clusters}
+        jobs, groups, batch = [], set(), []
+        for cluster in sorted(clusters, key=lambda c: needs[c[0]]):
+            wider = groups | set(needs[cluster[0]])
+            if batch and sum(len(members.get(g, ())) for g in wider) > self.batch_size:
+                jobs.append((groups, batch))
+                groups, batch, wider = set(), [], set(needs[cluster[0]])
+            groups, batch = wider, batch + [cluster]
+        if batch:
+            jobs.append((groups, batch))
+        return [(header + "\n".join(t for g in sorted(gs) for t in members.get(g, ())), b)
+                for gs, b in jobs]
 
     def _save(self) -> None:
         if self.cache_file is None:
