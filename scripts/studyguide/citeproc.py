@@ -160,6 +160,8 @@ class Citeproc:
             groups, batch = wider, batch + [cluster]
         if batch:
             jobs.append((groups, batch))
+        if sum(len(members.get(g, ())) for gs, _ in jobs for g in gs) > 2 * len(entries):
+            return [(None, clusters)]  # big surname groups: batches would repeat them; one run
         return [(header + "\n".join(t for g in sorted(gs) for t in members.get(g, ())), b)
                 for gs, b in jobs]
 

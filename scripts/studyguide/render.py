@@ -141,7 +141,8 @@ def surname_group(entry_text: str) -> str:
     family = parts[0] if len(parts) > 1 else first
     family = re.sub(r"\\[A-Za-z]+\s*|\\.", "", family)
     family = unicodedata.normalize("NFKD", family.replace("{", "").replace("}", ""))
-    words = ["".join(c for c in w if c.isalpha()).lower() for w in family.split()]
+    words = ["".join(c for c in w if c.isalnum() and not unicodedata.combining(c)).lower()
+             for w in family.split()]
     words = [w for w in words if w]
     return words[-1] if words else ""
 
