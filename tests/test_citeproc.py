@@ -275,7 +275,7 @@ def test_bibliography_time_per_entry(tmp_path):
           f"(ratio {per_entry[2000] / per_entry[250]:.2f})")
 
 
-def test_clusters_formatted_in_batches_match_one_run_over_the_whole_file(tmp_path):
+def test_clusters_formatted_in_batches_match_one_run_over_the_whole_file(tmp_path, monkeypatch):
     """For a large .bib the clusters are formatted in batches that carry only the surname groups
     they cite; a/b suffixes, added initials and et al. must come out as in one run."""
     import random
@@ -296,7 +296,14 @@ def test_clusters_formatted_in_batches_match_one_run_over_the_whole_file(tmp_pat
     one = citeproc.Citeproc(bib, refs, batch_size=10**6)
     one.prepare([page])
     batched = citeproc.Citeproc(bib, refs, batch_size=30, workers=2)
+    monkeypatch.setattr(batched, "worth_batching", lambda sizes, total: True)  # always batch
     batched.prepare([page])
     assert one.pandoc_runs == 1 and batched.pandoc_runs > 3
     assert batched.formatted == one.formatted
     assert sum(bool(re.search(r"\d{4}[ab]\b", v)) for v in one.formatted.values()) >= 10
+
+
+def test_batching_is_chosen_only_when_faster():
+    c = citeproc.Citeproc(BIB, {}, workers=2)
+    assert c.worth_batching([120] * 9, 1000)        # few batches over a large file
+    assert not c.worth_batching([30] * 40, 300)     # many small batches over a small one
