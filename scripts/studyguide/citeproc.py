@@ -243,7 +243,7 @@ class Citeproc:
                 f'{self.references.get(key, quoted)} <span class="ref-links">'
                 f'<a href="{bibliography}#ref-{quoted}">In the bibliography</a> '
                 f'<a class="ref-back" href="#cite-{quoted}" '
-                f'aria-label="Back to the first citation in the text">Back to text</a>'
+                f'aria-label="Back to text: the first citation of this work">Back to text</a>'
                 f"</span></div>")
         return ('<div class="references csl-bib-body" role="list">\n' + "\n".join(items)
                 + "\n</div>\n")
