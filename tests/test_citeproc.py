@@ -82,20 +82,21 @@ def test_keys_end_where_pandoc_ends_them():
         "smith2020b", "smith2020", "smith2020", "smith2020b", "a:b.c", "odd.key"]
 
 
-def test_keys_agree_with_pandoc_itself():
-    """pandoc's own reader (its JSON AST) finds the same keys in the same order."""
+def test_keys_and_forms_agree_with_pandoc_itself():
+    """pandoc's own reader (its JSON AST) finds the same citations, keys and forms, in order."""
     import json
 
     text = ("@smith2020b and @smith2020. See [@smith2020; see @smith2020b, p. 3]. "
-            "@a:b.c, (@perrin2018team) and [-@zz2019adams]; @key_with_under-dash.")
+            "@a:b.c, (@perrin2018team) and [-@zz2019adams]; @key_with_under-dash.\n\n"
+            "A list item: [link text](../x.md#y) [@becker1963]: an idea, and @smith2020 [p. 4].")
     ast = json.loads(subprocess.run([render.pandoc(), "-f", "markdown", "-t", "json"],
                                     input=text.encode(), capture_output=True, check=True).stdout)
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
 
     def walk(node):
         if isinstance(node, dict):
             if node.get("t") == "Cite":
-                found.extend(c["citationId"] for c in node["c"][0])
+                found.extend((c["citationId"], c["citationMode"]["t"]) for c in node["c"][0])
                 return
             for value in node.values():
                 walk(value)
@@ -104,7 +105,11 @@ def test_keys_agree_with_pandoc_itself():
                 walk(value)
 
     walk(ast["blocks"])
-    assert [c.key for c in citations.find(text)] == found
+    mode = lambda cluster, cite: ("SuppressAuthor" if cite.suppress_author else  # noqa: E731
+                                  "AuthorInText" if cluster.narrative else "NormalCitation")
+    ours = [(c.key, mode(cl, c)) for cl in citations.clusters(text) for c in cl.cites]
+    assert ours == found
+    assert ("becker1963", "NormalCitation") in ours
 
 
 def test_prefix_keys_cannot_corrupt_each_other_under_any_hash_seed(references):
@@ -307,3 +312,37 @@ def test_batching_is_chosen_only_when_faster():
     c = citeproc.Citeproc(BIB, {}, workers=2)
     assert c.worth_batching([120] * 9, 1000)        # few batches over a large file
     assert not c.worth_batching([30] * 40, 300)     # many small batches over a small one
+
+
+def test_every_real_page_reads_as_pandoc_reads_it():
+    """The guide's own pages: the same citations, keys and forms as pandoc's reader finds."""
+    import json
+
+    def pandoc_cites(text: str) -> list[tuple[str, str]]:
+        ast = json.loads(subprocess.run([render.pandoc(), "-f", "markdown", "-t", "json"],
+                                        input=text.encode(), capture_output=True,
+                                        check=True).stdout)
+        found = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                if node.get("t") == "Cite":
+                    found.extend((c["citationId"], c["citationMode"]["t"]) for c in node["c"][0])
+                    return
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(ast["blocks"])
+        return found
+
+    pages = sorted((ROOT / "docs").rglob("*.md"))
+    body = "\n\n".join(citations._FRONT_MATTER_RE.sub("", p.read_text(encoding="utf-8"))
+                       for p in pages)
+    ours = [(c.key, "SuppressAuthor" if c.suppress_author else
+             "AuthorInText" if cl.narrative else "NormalCitation")
+            for cl in citations.clusters(body) for c in cl.cites]
+    assert len(ours) > 300
+    assert ours == pandoc_cites(body)

@@ -35,7 +35,7 @@ NARRATIVE_RE = re.compile(_AT + r"(?P<minus>-)?@" + _KEY_RE
 PART_RE = re.compile(r"^(?P<prefix>(?:.*?\s)?)(?P<minus>-)?@" + _KEY_RE + r"(?P<rest>.*)$", re.S)
 # A bracket holding an '@', not a link, link reference or attribute list ([..](..), [..][..]).
 BRACKET_RE = re.compile(r"\[(?P<body>(?:(?!\n[ \t]*\n)[^\[\]])*@(?:(?!\n[ \t]*\n)[^\[\]])*)\]")
-NOT_AFTER_CLUSTER = "([{:"  # [..](..), [..][..], [..]{..}, [..]: are links, spans, definitions
+NOT_AFTER_CLUSTER = "([{"  # [..](..), [..][..], [..]{..} are links and spans (definitions: above)
 SNIPPET_RE = re.compile(r"""^\s*;?-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1""")
 
 # Text that is never read for citations (blanked, keeping offsets and line breaks).
