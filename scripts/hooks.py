@@ -1,8 +1,9 @@
 """MkDocs adapters: each hook hands plain data to the studyguide package and returns.
 
-Event order matters around mkdocs-bibtex (priority 0): `before_bibtex` runs first on every page
-(checks, chapter-page rendering, masking code), `after_bibtex` runs after it has rewritten
-citations (cleans its output). Problems are logged as found and fail the build at the end.
+`on_config` reads and checks every source once (studyguide.site.load); each page is then
+rendered from those records, its citations formatted by studyguide.citeproc (one pandoc run for
+the whole site, cached), and the built site is checked at the end. Problems are logged as found
+and fail the build at the end.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import CombinedEvent, event_priority
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from studyguide import (citations, ebook, offline, printguide, redirects, render, search,  # noqa: E402
-                        sitecheck, site)
+from studyguide import (ebook, offline, printguide, redirects, search, sitecheck,  # noqa: E402
+                        site)
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -46,9 +47,6 @@ def on_config(config):
     except site.GuideError as err:
         raise PluginError(f"{len(err.problems)} problem(s):\n{err}") from None
     guide.configure(site_url=config["site_url"], site_name=config["site_name"])
-    bibtex = config.plugins.get("bibtex")
-    if bibtex is not None:
-        bibtex.config.csl_file = str(render.csl_path("apa"))
     return config
 
 
@@ -73,22 +71,14 @@ def on_files(files, config):
     # Offline reading: the web app manifest.
     files.append(File.generated(config, offline.MANIFEST, content=offline.web_manifest(
         config["site_name"], config["site_description"])))
+    guide.citeproc.prepare(f.content_string for f in files.documentation_pages())  # one pandoc run
     return files
 
 
-@event_priority(100)
-def before_bibtex(markdown, page, config, files):
+def on_page_markdown(markdown, page, config, files):
     guide = _state["guide"]  # every source was read and checked once, in on_config
     markdown = guide.render_page(page.file.src_uri, markdown)
-    return citations.mask_unknown(citations.mask_code(markdown), guide.bib.keys)
-
-
-@event_priority(-100)
-def after_bibtex(markdown, page, config, files):
-    return citations.unmask(_state["guide"].finish_page(page.file.src_uri, markdown))
-
-
-on_page_markdown = CombinedEvent(before_bibtex, after_bibtex)
+    return guide.citeproc.render(page.file.src_uri, markdown)
 
 
 def on_page_context(context, page, config, nav):

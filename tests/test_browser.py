@@ -129,12 +129,73 @@ def _tooltip_after_focus(page, selector: str) -> str:
     return page.locator(".md-tooltip2--active").first.inner_text()
 
 
-def test_citation_preview_shows_on_keyboard_focus(browser, base_url):
+CITE = 'a.cite[href="#ref-perrin2014accumulating"]'
+
+
+def _preview(page) -> dict:
+    page.wait_for_selector("#cite-preview:not([hidden])", timeout=5000)
+    return page.evaluate("""() => {
+      const box = document.getElementById('cite-preview');
+      const style = getComputedStyle(box);
+      return {text: box.innerText, role: box.getAttribute('role'),
+              name: box.getAttribute('aria-label'), border: style.borderTopColor,
+              background: style.backgroundColor, page: getComputedStyle(document.body).backgroundColor,
+              described: document.activeElement.getAttribute('aria-describedby')};
+    }""")
+
+
+def test_citation_preview_shows_on_keyboard_focus_and_closes_on_escape(browser, base_url):
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url + "chapters/chapter-3/")
-    text = _tooltip_after_focus(page, 'a.footnote-ref[href="#fn:perrin2014accumulating"]')
-    assert text.startswith("Perrin, C., & Blagden, N. (2014). Accumulating meaning")
+    assert page.locator("#cite-preview").count() == 0  # created lazily, not at load
+    page.locator(CITE).first.focus()
+    shown = _preview(page)
+    assert shown["text"].startswith("Perrin, C., & Blagden, N. (2014). Accumulating meaning")
+    assert "In the bibliography" not in shown["text"]
+    assert shown["role"] == "tooltip" and shown["name"] == "Reference"
+    assert shown["described"] == "cite-preview"
+    page.keyboard.press("Escape")
+    assert page.locator("#cite-preview").is_hidden()
+    context.close()
+
+
+def test_citation_is_a_link_to_the_pages_reference_entry(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-3/")
+    link = page.locator(CITE).first
+    assert link.inner_text().startswith("Perrin")
+    link.click()
+    assert page.evaluate("location.hash") == "#ref-perrin2014accumulating"
+    assert page.locator("#ref-perrin2014accumulating").is_visible()
+    context.close()
+
+
+def _luminance(rgb: str) -> float:
+    import re
+
+    channels = [int(v) / 255 for v in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_citation_preview_on_hover_in_both_schemes(browser, base_url, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-3/")
+    page.locator(CITE).first.hover()
+    shown = _preview(page)
+    assert shown["text"].startswith("Perrin, C., & Blagden, N. (2014).")
+    assert shown["background"] != shown["page"] or scheme == "light"
+    assert _contrast(shown["border"], shown["background"]) >= 3
+    assert _contrast(shown["border"], shown["page"]) >= 3
     context.close()
 
 

@@ -1,8 +1,11 @@
-"""Citations: unknown keys fail with a located message and suggestions; code is left alone;
-snippet includes are reported; nothing raw reaches a built page."""
+"""Citations in the build: unknown keys fail with a located message and suggestions; code is
+left alone; snippet includes are reported; nothing raw reaches a built page; in-text citations
+are linked author-date text and each page lists its references in APA order.
+(The renderer's own golden tests are in test_citeproc.py.)"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import make_project, mkdocs_build
@@ -29,17 +32,26 @@ def test_unknown_key_is_located_with_suggestions():
         "'perrin2014accumulating'?"]
 
 
-def test_keys_the_renderer_cannot_read_are_reported():
+def test_narrative_forms_are_found_and_checked():
+    text = "As @perrin2014accumulating argue, and [-@perrin2016movements] shows; @perin2016movements."
+    assert [(c.key, c.suppress_author) for c in citations.find(text)] == [
+        ("perrin2014accumulating", False), ("perrin2016movements", True),
+        ("perin2016movements", False)]
+    problems = [str(p) for p in citations.check(text, KEYS, "p.md")]
+    assert problems == ["p.md:1: unknown citation key 'perin2016movements'; did you mean "
+                        "'perrin2016movements'? (write \\@ for an '@' that is not a citation)"]
+
+
+def test_a_key_ends_where_pandoc_ends_it():
     problems = citations.check("See [@becker.1963].", KEYS, "p.md")
-    assert "has characters the renderer cannot read" in str(problems[0])
+    assert [str(p) for p in problems] == [
+        "p.md:1: unknown citation key 'becker.1963'; did you mean 'becker1963outsiders'?"]
 
 
 def test_code_spans_and_blocks_are_not_citations():
     text = "Write `[@nokey]` to cite.\n\n```markdown\n[@alsonokey]\n```\n\n~~~\n[@third]\n~~~\n"
     assert citations.find(text) == []
     assert citations.check(text, KEYS, "p.md") == []
-    masked = citations.mask_code(text)
-    assert "[@" not in masked and citations.unmask(masked) == text
 
 
 def test_build_fails_on_unknown_key_with_location(tmp_path):
@@ -84,24 +96,41 @@ def test_raw_source_syntax_in_built_html_is_found():
     assert sitecheck.leaked_syntax(clean, "docs/p.md") == []
 
 
-def test_rendered_citations_are_clean_apa(tmp_path):
+def test_rendered_citations_are_linked_apa_with_a_reference_list(tmp_path):
     page = ("# Home\n\nOne [@perrin2014accumulating]. Two [@perrin2016movements; "
-            "@becker1963outsiders]. Page [see @becker1963outsiders, p. 12].\n\n"
+            "@becker1963outsiders]. Page [see @becker1963outsiders, p. 12]. "
+            "Narrative: @perrin2014accumulating said so [-@perrin2016movements].\n\n"
             "## References\n\n\\bibliography\n")
     project = make_project(tmp_path, {"docs/index.md": page})
     result = mkdocs_build(project / "site", project / "mkdocs.yml")
     assert result.returncode == 0, result.stderr
     html = (project / "site" / "index.html").read_text(encoding="utf-8")
-    assert "One (Perrin &amp; Blagden, 2014)<sup" in html
-    assert "Two (Becker, 1963; Perrin &amp; Blagden, 2016)<sup" in html
-    assert "Page (see Becker, 1963, p. 12)<sup" in html
-    assert ("Perrin, C., &amp; Blagden, N. (2014). Accumulating meaning, purpose and "
-            "opportunities to change") in html
-    assert "<em>Psychology, Crime &amp; Law</em>, <em>20</em>(9), 902–920." in html
-    assert "Becker, H. S. (1963). <em>Outsiders: Studies in the sociology of deviance</em>. " \
-           "The Free Press." in html
+    assert '<span class="citation" data-cites="perrin2016movements becker1963outsiders">' in html
+    html = re.sub(r'</?span(?: class="citation"[^>]*)?>', "", html)
+    link = '<a {}class="cite" href="#ref-{}" role="doc-biblioref">{}</a>'
+    assert "One (" + link.format('id="cite-perrin2014accumulating" ', "perrin2014accumulating",
+                                 "Perrin &amp; Blagden, 2014") + ")" in html
+    assert "Two (" + link.format('id="cite-becker1963outsiders" ', "becker1963outsiders",
+                                 "Becker, 1963") + "; " + link.format(
+        'id="cite-perrin2016movements" ', "perrin2016movements", "Perrin &amp; Blagden, 2016") \
+        + ")" in html
+    assert "Page (see " + link.format("", "becker1963outsiders", "Becker, 1963, p. 12") + ")" in html
+    assert "Narrative: " + link.format("", "perrin2014accumulating",
+                                       "Perrin &amp; Blagden (2014)") in html
+    assert "said so (" + link.format("", "perrin2016movements", "2016") + ")" in html
+    assert "<sup" not in html and "footnote" not in html
+    entries = re.findall(r'<div id="ref-([^"]+)" class="csl-entry" role="listitem">(.*?)</div>',
+                         html)
+    assert [key for key, _ in entries] == [
+        "becker1963outsiders", "perrin2014accumulating", "perrin2016movements"]
+    assert entries[1][1].startswith("Perrin, C., &amp; Blagden, N. (2014). Accumulating meaning, "
+                                    "purpose and opportunities to change")
+    assert "<em>Psychology, Crime &amp; Law</em>, <em>20</em>(9), 902–920." in entries[1][1]
+    assert entries[0][1].startswith("Becker, H. S. (1963). <em>Outsiders: Studies in the "
+                                    "sociology of deviance</em>. The Free Press.")
+    assert '<a href="bibliography/#ref-becker1963outsiders">In the bibliography</a>' in entries[0][1]
     body = sitecheck.visible_text(html.split('<article', 1)[1].split("</article>", 1)[0])
-    assert "\\" not in body and "--" not in body and "{.nocase}" not in body
+    assert "\\" not in body and "--" not in body and "{.nocase}" not in body and "@" not in body
 
 
 def test_locator_without_comma_is_reported_not_crashed():
@@ -109,12 +138,10 @@ def test_locator_without_comma_is_reported_not_crashed():
     assert [str(p) for p in problems] == [
         "p.md:1: citation [@perrin2014accumulating p. 12]: put a comma between the key and the "
         "locator, like [@key, p. 12]"]
-    masked = citations.mask_unknown("See [@perrin2014accumulating p. 12].", KEYS)
-    assert "[@" not in masked
 
 
 def test_email_addresses_in_brackets_are_not_citations():
-    text = "Write to [guide@example.org](mailto:guide@example.org) or [x@y.com]."
+    text = "Write to [guide@example.org](mailto:guide@example.org) or [x@y.com] or guide@example.org."
     assert citations.find(text) == []
     assert citations.check(text, KEYS, "p.md") == []
 
@@ -124,3 +151,13 @@ def test_malformed_locator_fails_the_build_without_traceback(tmp_path):
     result = mkdocs_build(project / "site", project / "mkdocs.yml")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "docs/index.md:7: citation [@nosuchkey2020 p. 12]: put a comma" in result.stderr
+
+
+def test_escaped_at_prints_as_an_at_sign(tmp_path):
+    page = "# Home\n\nOur handle is \\@perrin2014accumulating, not a citation.\n"
+    project = make_project(tmp_path, {"docs/index.md": page})
+    result = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert result.returncode == 0, result.stderr
+    html = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Our handle is &#64;perrin2014accumulating, not a citation." in html
+    assert 'class="cite"' not in html and "References" not in html

@@ -1,8 +1,18 @@
-"""Citations in Markdown: find them, check their keys, and keep code out of the renderer's way.
+"""Citations in Markdown, read with pandoc's syntax: find them, and check their keys.
 
-Syntax (pandoc style, as mkdocs-bibtex reads it): `[@key]`, `[@a; @b]`, `[see @key, p. 12]`.
-Bare `@key` is not a citation on this site. Code spans and fenced code blocks are never read as
-citations: `mask_code()` hides their `@` from the renderer and `unmask()` restores it.
+Forms (pandoc's own, as Quarto and pandoc users write them):
+
+- `[@a; @b]`, `[see @key, p. 12]`, `[-@key]`: a bracketed (parenthetical) cluster;
+- `@key` and `@key [p. 33]`: a narrative citation, "Perrin et al. (2018)".
+
+A key ends exactly where pandoc ends it: letters, digits and `_`, with single internal
+punctuation (`:.#$%&-+?<>~/`) only when a letter or digit follows; `@{...}` holds any key. So
+`@smith2020` never reads part of `@smith2020b`.
+
+Never a citation: an `@` inside a word (e-mail addresses), in code (fenced blocks and spans),
+in a URL, a link (its text or target), an HTML tag or comment, in YAML front matter, or written `\\@`.
+`clusters()` gives each citation cluster with its place in the text, for the renderer
+(studyguide.citeproc); `find()` gives one record per cited work, for checks and usage.
 """
 
 from __future__ import annotations
@@ -12,81 +22,172 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .mdlines import CODE_SPAN_RE, code_mask, without_code_spans
+from .mdlines import CODE_SPAN_RE, code_mask
 from .problems import Problem
 
-# What mkdocs-bibtex treats as a citation block: any [...] on one line that holds an '@'.
-BLOCK_RE = re.compile(r"\[([^\[\]\n]*?@[^\[\]\n]*?)\]")
-# One ';'-separated part: optional prefix, @key, then optionally ', locator'.
-PART_RE = re.compile(r"^(?P<prefix>[^@;]*?)\s*@(?P<key>[^\s,;\]]+)(?P<rest>.*)$")
-# mkdocs-bibtex skips parts that start with an e-mail address; so does this module.
-EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+")
-# mkdocs-bibtex ends a key at any character outside this set.
-RENDERABLE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+# pandoc's key: a word character, then word characters or single internal punctuation.
+_KEY_RE = r"(?:\{(?P<keyb>[^{}\s]+)\}|(?P<key>\w(?:\w|[:.#$%&\-+?<>~/](?=\w))*))"
+# '@' after a word character or '.' belongs to a string (an e-mail address), as in pandoc.
+_AT = r"(?<![\w.@\\])"
+NARRATIVE_RE = re.compile(_AT + r"(?P<minus>-)?@" + _KEY_RE
+                          + r"(?P<suffix>[ \t]*\[(?P<locator>[^\[\]@\n]*)\])?")
+# One ';'-part of a bracket: optional prefix (ending in a space), optional '-', @key, the rest.
+PART_RE = re.compile(r"^(?P<prefix>(?:.*?\s)?)(?P<minus>-)?@" + _KEY_RE + r"(?P<rest>.*)$", re.S)
+# A bracket holding an '@', not a link, link reference or attribute list ([..](..), [..][..]).
+BRACKET_RE = re.compile(r"\[(?P<body>(?:(?!\n[ \t]*\n)[^\[\]])*@(?:(?!\n[ \t]*\n)[^\[\]])*)\]")
+NOT_AFTER_CLUSTER = "([{"  # [..](..), [..][..], [..]{..} are links and spans (definitions: above)
 SNIPPET_RE = re.compile(r"""^\s*;?-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1""")
-MASK = "\ue000"  # private-use character that stands in for '@' inside code
+
+# Text that is never read for citations (blanked, keeping offsets and line breaks).
+_HIDDEN_RES = [
+    re.compile(r"<!--.*?-->", re.S),                                  # HTML comments
+    re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I),            # scripts, styles
+    re.compile(r"</?[A-Za-z][^>]*>"),                                 # HTML tags, attributes
+    re.compile(r"<(?:https?://|mailto:)[^>\s]*>|<[^@>\s]+@[^>\s]+>"),  # autolinks
+    # inline links and images, text included (a citation inside a link would nest links)
+    re.compile(r"!?\[[^\[\]\n]*\]\((?:[^()\"\n]|\"[^\"\n]*\"|\([^()\n]*\))*\)"),
+    re.compile(r"(?<=\])\((?:[^()\"\n]|\"[^\"\n]*\"|\([^()\n]*\))*\)"),  # other link targets
+    re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.M),             # link definitions
+    re.compile(r"\b(?:https?|ftp)://[^\s<>\"]+|\bwww\.[^\s<>\"]+"),   # bare URLs
+    re.compile(r"\\[@\[\]\\-]"),                                      # \@, \[, \], \\, \-
+]
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
 @dataclass(frozen=True)
 class Citation:
+    """One cited work in a cluster."""
+
     key: str
     line: int
-    text: str  # the whole bracketed block, for messages
+    text: str  # the whole cluster, for messages
     prefix: str = ""
     locator: str = ""
     malformed: bool = False  # text after the key that is not ", locator"
+    suppress_author: bool = False
 
 
-def parse_part(part: str) -> Citation | None:
-    """One ';'-separated part of a citation block (line and text filled in by the caller)."""
-    part = part.strip()
-    if EMAIL_RE.match(part):
-        return None
-    match = PART_RE.match(part)
-    if not match:
+@dataclass(frozen=True)
+class Cluster:
+    """One citation cluster as written: `[see @a, p. 2; @b]`, `@a` or `@a [p. 3]`."""
+
+    start: int   # offsets in the Markdown
+    end: int
+    line: int    # 1-based line of the start
+    text: str
+    narrative: bool
+    cites: tuple[Citation, ...]
+    problem: str = ""  # why it cannot be rendered, if it cannot
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.cites]
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def readable(markdown: str) -> str:
+    """The Markdown with everything that is never a citation blanked (same length and lines)."""
+    lines = markdown.split("\n")
+    for i, in_code in enumerate(code_mask(markdown)):
+        if in_code:
+            lines[i] = " " * len(lines[i])
+    text = "\n".join(lines)
+    text = _FRONT_MATTER_RE.sub(_blank, text)
+    text = CODE_SPAN_RE.sub(_blank, text)
+    for pattern in _HIDDEN_RES:
+        text = pattern.sub(_blank, text)
+    return text
+
+
+def _key(match: re.Match) -> str:
+    return match.group("key") or match.group("keyb")
+
+
+def _parse_part(part: str) -> tuple[str, bool, str, str, bool] | None:
+    """(key, suppress_author, prefix, locator, malformed) of one ';'-part, or None."""
+    match = PART_RE.match(part.strip())
+    if not match or "@" in match.group("prefix"):
         return None
     rest = match.group("rest").strip()
     locator = rest[1:].strip() if rest.startswith(",") else ""
-    return Citation(match.group("key"), 0, "", match.group("prefix").strip(), locator,
-                    malformed=bool(rest) and not rest.startswith(","))
+    return (_key(match), bool(match.group("minus")), match.group("prefix").strip(), locator,
+            bool(rest) and not rest.startswith(","))
+
+
+def _line_starts(markdown: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", markdown)]
+
+
+def clusters(markdown: str) -> list[Cluster]:
+    """Every citation cluster outside code, URLs, HTML and front matter, in text order."""
+    import bisect
+
+    text = readable(markdown)
+    starts = _line_starts(markdown)
+    line_of = lambda offset: bisect.bisect_right(starts, offset)  # noqa: E731
+    found: list[Cluster] = []
+    taken: list[tuple[int, int]] = []
+    for block in BRACKET_RE.finditer(text):
+        parts = [_parse_part(p) for p in block.group("body").split(";")]
+        source = markdown[block.start():block.end()]
+        if markdown[block.end():block.end() + 1] in tuple(NOT_AFTER_CLUSTER) or not any(parts):
+            continue  # a link, or no key in the bracket: '@key's inside are read as narrative
+        line = line_of(block.start())
+        cites = tuple(Citation(p[0], line, source, p[2], p[3], p[4], p[1]) for p in parts if p)
+        problem = ""
+        if not all(parts):
+            problem = (f"citation {source}: every ';'-separated part needs an @key; "
+                       "move other text into a prefix (see @key) or locator (@key, p. 3)")
+        elif any(c.malformed for c in cites):
+            problem = (f"citation {source}: put a comma between the key and the locator, "
+                       "like [@key, p. 12]")
+        found.append(Cluster(block.start(), block.end(), line, source, False, cites, problem))
+        taken.append((block.start(), block.end()))
+    for match in NARRATIVE_RE.finditer(text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        line = line_of(match.start())
+        source = markdown[match.start():match.end()]
+        cite = Citation(_key(match), line, source, locator=(match.group("locator") or "").strip(),
+                        suppress_author=bool(match.group("minus")))
+        found.append(Cluster(match.start(), match.end(), line, source, True, (cite,)))
+    return sorted(found, key=lambda c: c.start)
 
 
 def find(markdown: str) -> list[Citation]:
-    """Every citation outside code, with its 1-based line number."""
-    found: list[Citation] = []
-    for number, (line, in_code) in enumerate(zip(markdown.split("\n"), code_mask(markdown)), 1):
-        if in_code:
-            continue
-        for block in BLOCK_RE.finditer(without_code_spans(line)):
-            for part in block.group(1).split(";"):
-                cite = parse_part(part)
-                if cite:
-                    found.append(Citation(cite.key, number, block.group(0), cite.prefix,
-                                          cite.locator, cite.malformed))
-    return found
+    """Every cited work outside code, with its 1-based line number."""
+    return [cite for cluster in clusters(markdown) for cite in cluster.cites]
 
 
 def suggestions(key: str, known: list[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(key, known, n=n, cutoff=0.6)
 
 
+def renderable(cluster: Cluster, known_keys) -> bool:
+    """True if the cluster can be formatted: well formed, and every key is in the .bib."""
+    return not cluster.problem and all(k in known_keys for k in cluster.keys)
+
+
 def check(markdown: str, known_keys, rel_path: str, root: Path | None = None) -> list[Problem]:
     """Located problems with the citations of one page (and of the snippets it includes)."""
     known = list(known_keys)
+    known_set = set(known)
     problems: list[Problem] = []
-    for cite in find(markdown):
-        if cite.malformed:
-            problems.append(Problem(rel_path, cite.line,
-                                    f"citation {cite.text}: put a comma between the key and the "
-                                    "locator, like [@key, p. 12]"))
-        elif not RENDERABLE_KEY_RE.match(cite.key):
-            problems.append(Problem(rel_path, cite.line,
-                                    f"citation key '{cite.key}' in {cite.text} has characters the "
-                                    "renderer cannot read; keys are letters and digits only"))
-        elif cite.key not in known:
+    for cluster in clusters(markdown):
+        if cluster.problem:
+            problems.append(Problem(rel_path, cluster.line, cluster.problem))
+            continue
+        for cite in cluster.cites:
+            if cite.key in known_set:
+                continue
             close = suggestions(cite.key, known)
             hint = f"; did you mean {', '.join(repr(k) for k in close)}?" if close else \
                 "; add the work to bibliography.bib or correct the key"
+            if cluster.narrative:
+                hint += " (write \\@ for an '@' that is not a citation)"
             problems.append(Problem(rel_path, cite.line, f"unknown citation key '{cite.key}'{hint}"))
     if root is not None:
         problems += snippet_problems(markdown, rel_path, root)
@@ -111,34 +212,15 @@ def snippet_problems(markdown: str, rel_path: str, root: Path) -> list[Problem]:
     return problems
 
 
-def mask_code(markdown: str) -> str:
-    """Hide '@' in code from the citation renderer (it rewrites raw Markdown, code included)."""
+_ESCAPED_AT_RE = re.compile(r"\\@")
+
+
+def escaped_ats(markdown: str) -> list[int]:
+    """Offsets of every `\\@` outside code (the renderer prints them as a plain '@')."""
     lines = markdown.split("\n")
     for i, in_code in enumerate(code_mask(markdown)):
         if in_code:
-            lines[i] = lines[i].replace("@", MASK)
-        else:
-            lines[i] = CODE_SPAN_RE.sub(lambda m: m.group(0).replace("@", MASK), lines[i])
-    return "\n".join(lines)
-
-
-def unmask(text: str) -> str:
-    return text.replace(MASK, "@")
-
-
-def mask_unknown(markdown: str, known_keys) -> str:
-    """Keep citations with unknown keys or malformed locators away from the renderer (it would
-    drop them or stop with a traceback); `check()` reports them and the build fails."""
-    known = set(known_keys)
-
-    def mask(block: re.Match) -> str:
-        parts = [parse_part(p) for p in block.group(1).split(";")]
-        if all(c.key in known and not c.malformed for c in parts if c):
-            return block.group(0)
-        return block.group(0).replace("@", MASK)
-
-    lines = markdown.split("\n")
-    for i, in_code in enumerate(code_mask(markdown)):
-        if not in_code:
-            lines[i] = BLOCK_RE.sub(mask, lines[i])
-    return "\n".join(lines)
+            lines[i] = " " * len(lines[i])
+    text = CODE_SPAN_RE.sub(_blank, "\n".join(lines))
+    return [m.start() for m in _ESCAPED_AT_RE.finditer(text)
+            if not (m.start() > 0 and text[m.start() - 1] == "\\")]

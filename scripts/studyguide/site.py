@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import (bibliography, bibpage, chapter, cite, citations, ebook, exports, glossary, hub, links,
                markers, metadata, offline, render, sources, transforms, truth)
+from . import citeproc as citeproc_module
 from .problems import Problem
 from .sources import Chapter, Page
 
@@ -43,6 +44,7 @@ class Guide:
     site_url: str = ""
     site_name: str = ""
     ebook_size: int | None = None             # bytes of the built e-book, once it is built
+    citeproc: citeproc_module.Citeproc | None = None  # in-text citations and reference lists
 
     # --- Records ---------------------------------------------------------------------------------
 
@@ -135,10 +137,6 @@ class Guide:
             self.page_citation_entries(src)[1] for src in self.chapters]
         return cite.formatted(entries)
 
-    def finish_page(self, src_uri: str, markdown: str) -> str:
-        """After the citation renderer: clean its output; each reference links to its entry."""
-        up = bibpage.to_root(src_uri)
-        return render.clean_references(markdown, lambda key: f"{up}bibliography.md#ref-{key}")
 
     def jsonld(self, src_uri: str, url: str) -> str | None:
         """schema.org JSON-LD for the book page and the chapter pages; None elsewhere."""
@@ -260,6 +258,8 @@ def load(root: Path) -> Guide:
         raise GuideError(problems)
     guide.references = render.format_references(guide.root / "bibliography.bib",
                                                 cache_dir=guide.root / ".cache")
+    guide.citeproc = citeproc_module.Citeproc(guide.root / "bibliography.bib", guide.references,
+                                              cache_dir=guide.root / ".cache")
     guide.uses = bibpage.usage(guide.pages, guide.chapter_records, guide.glossary)
     return guide
 

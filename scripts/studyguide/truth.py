@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-from .citations import BLOCK_RE
+from .citations import clusters
 from .mdlines import CODE_SPAN_RE, code_mask, without_code_spans
 from .problems import Problem
 
@@ -338,8 +338,11 @@ def _segment(group: list[tuple[int, str]]) -> Segment:
         starts.append(starts[-1] + len(line) + 1)
     text = CODE_SPAN_RE.sub(lambda m: re.sub(r"[^\n]", BREAK, m.group(0)), raw)
     text = COMMENT_RE.sub(_blank, text)
-    cited = bool(BLOCK_RE.search(text))
-    text = BLOCK_RE.sub(_blank, text)
+    found = clusters(text)  # bracketed and narrative citations, as the renderer reads them
+    cited = bool(found)
+    for cluster in reversed(found):
+        text = text[:cluster.start] + re.sub(r"[^\n]", " ", text[cluster.start:cluster.end]) \
+            + text[cluster.end:]
     text = ATTR_LIST_RE.sub(_blank, text)
     text = TAG_RE.sub(_blank, text)
     text = ADMONITION_RE.sub(lambda m: " " * len(m.group("head")) + (
