@@ -74,6 +74,8 @@ def test_valid_fixture_passes(tmp_path):
      ":56: question ch2-q4: unknown attribute 'cor'"),
     (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4 lo=x}"),
      ":56: question ch2-q4: 'x' in lo=x is not an outcome number"),
+    (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4 lo=\u00b2}"),
+     ":56: question ch2-q4: '\u00b2' in lo=\u00b2 is not an outcome number"),
     (lambda t: t.replace("<!-- guide:lo 4 -->", "<!-- guide:lo 3 -->"),
      ":31: learning outcome 4 is served by nothing"),
     (lambda t: t.replace("Do it. <!-- guide:lo 1 2 -->", "Do it. <!-- guide:lo one -->"),

@@ -152,7 +152,7 @@ def parse_attrs(attrs: str) -> tuple[list[int], bool, list[str]]:
             core = True
         elif match:
             for value in filter(None, match.group("value").split(",")):
-                if value.isdigit():
+                if value.isdecimal():
                     lo.append(int(value))
                 else:
                     problems.append(f"'{value}' in {word} is not an outcome number")
@@ -474,7 +474,7 @@ def alignment_problems(page: Page, served_elsewhere: dict[int, int] | None = Non
                                     "number(s) of the outcome(s) it serves"))
         named(list(question.lo), question.line, f"question {question.id}")
     for marker in lo_markers(page):
-        values = [int(v) for v in marker.values if v.isdigit()]
+        values = [int(v) for v in marker.values if v.isdecimal()]
         if not marker.values or len(values) != len(marker.values):
             problems.append(Problem(page.rel, marker.line, f"{marker.section}: write the outcome "
                                     "numbers as <!-- guide:lo 2 4 -->"))

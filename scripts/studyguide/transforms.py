@@ -92,7 +92,9 @@ def handout(page: Page, chapter: Chapter) -> str:
     if "Seminar activity" in found:
         parts.append(("Seminar activity", Markup(found["Seminar activity"].text.strip("\n"))))
     summary = summary_parts(page)
-    wanted = [summary[lead] for lead in page.meta.get("handout_summary") or [] if lead in summary]
+    leads = page.meta.get("handout_summary")
+    wanted = [summary[lead] for lead in leads if isinstance(lead, str) and lead in summary] \
+        if isinstance(leads, list) else []
     background = "\n\n".join(
         (["### From the Summary", *wanted] if wanted else [])
         + (["### Key concepts", found["Key concepts"].text.strip("\n")] if "Key concepts" in found
