@@ -315,7 +315,12 @@ def test_question_attributes_are_read_and_not_part_of_the_text(tmp_path):
 def test_self_checks_kept_as_data_can_serve_an_outcome(tmp_path):
     page = fixture_page(tmp_path, FIXTURE.replace("<!-- guide:lo 4 -->", "<!-- guide:lo 3 -->"))
     assert any("outcome 4 is served by nothing" in p.message for p in chapter.alignment_problems(page))
-    assert chapter.alignment_problems(page, served_elsewhere={4: 1}) == []
+    item = chapter.Served("scripts/studyguide/data/quiz/chapter-2.yml", 12, "self-check ch2-s3", (4,))
+    assert chapter.alignment_problems(page, [item]) == []
+    wrong = chapter.Served("scripts/studyguide/data/quiz/chapter-2.yml", 12, "self-check ch2-s3", (7,))
+    assert [str(p) for p in chapter.alignment_problems(page, [item, wrong])] == [
+        "scripts/studyguide/data/quiz/chapter-2.yml:12: self-check ch2-s3 names outcome 7, which "
+        "At a glance of docs/chapters/chapter-2.md does not have (outcomes: 1-4)"]
 
 
 def test_every_real_outcome_is_served_and_every_page_has_three_core_questions():

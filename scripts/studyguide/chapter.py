@@ -443,24 +443,38 @@ def _book_open(page: Page, found: Section) -> list[Problem]:
                     f"prompts that send the reader into the chapter (has {count})")]
 
 
-def alignment_problems(page: Page, served_elsewhere: dict[int, int] | None = None) -> list[Problem]:
+@dataclass(frozen=True)
+class Served:
+    """An item kept outside the page that serves outcomes, e.g. a self-check in the quiz data:
+    where it is written (for a located problem), what it is, and its `lo` numbers."""
+    file: str
+    line: int
+    label: str
+    lo: tuple[int, ...]
+
+
+def alignment_problems(page: Page, elsewhere: list[Served] | tuple = ()) -> list[Problem]:
     """Every seminar question names the outcomes it serves (`{#id lo=2,4}`), every named outcome
     exists, three questions are core, and no outcome is served by nothing: no question, no
-    activity step or "With the book open" prompt (`<!-- guide:lo 2 -->`), and nothing in
-    `served_elsewhere` (outcome number -> items, e.g. self-checks kept as data)."""
+    activity step or "With the book open" prompt (`<!-- guide:lo 2 -->`), and no item
+    `elsewhere` (self-checks kept as data, each a `Served`)."""
     problems: list[Problem] = []
     goals = outcomes(page)
     numbers = {o.number for o in goals}
-    served: dict[int, int] = dict(served_elsewhere or {})
+    served: dict[int, int] = {}
     span = f"1-{max(numbers)}" if numbers else "none on this page"
 
-    def named(values: list[int], line: int, what: str) -> None:
+    def named(values, line: int, what: str, file: str = page.rel) -> None:
         for value in values:
             if value in numbers:
                 served[value] = served.get(value, 0) + 1
             else:
-                problems.append(Problem(page.rel, line, f"{what} names outcome {value}, which "
-                                        f"At a glance does not have (outcomes: {span})"))
+                where = "At a glance" + (f" of {page.rel}" if file != page.rel else "")
+                problems.append(Problem(file, line, f"{what} names outcome {value}, which "
+                                        f"{where} does not have (outcomes: {span})"))
+
+    for item in elsewhere:
+        named(item.lo, item.line, item.label, item.file)
 
     items = questions(page)
     for question in items:
@@ -544,7 +558,7 @@ SECTION_CHECKS: dict[str, Callable[[Page, Section], list[Problem]]] = {
 }
 
 
-def section_problems(page: Page) -> list[Problem]:
+def section_problems(page: Page, elsewhere: list[Served] | tuple = ()) -> list[Problem]:
     problems: list[Problem] = []
     found = sections(page)
     titles = [s.title for s in found]
@@ -564,8 +578,11 @@ def section_problems(page: Page) -> list[Problem]:
         check = SECTION_CHECKS.get(item.title)
         if check:
             problems += check(page, item)
-    return problems + alignment_problems(page) + handout_summary_problems(page)
+    return problems + alignment_problems(page, elsewhere) + handout_summary_problems(page)
 
 
-def validate(page: Page, record: Chapter | None, glossary: set[str], bib_keys) -> list[Problem]:
-    return front_matter_problems(page, record, glossary, bib_keys) + section_problems(page)
+def validate(page: Page, record: Chapter | None, glossary: set[str], bib_keys,
+             elsewhere: list[Served] | tuple = ()) -> list[Problem]:
+    """Every way the page departs from the model; `elsewhere` are the items kept outside the
+    page (self-checks as data) that also serve its outcomes."""
+    return front_matter_problems(page, record, glossary, bib_keys) + section_problems(page, elsewhere)
