@@ -46,7 +46,7 @@ def test_valid_fixture_passes(tmp_path):
     (lambda t: re.sub(r"6\. \{#ch2-q6[^}]*\}.*\n7\. \{#ch2-q7[^}]*\}.*\n8\. \{#ch2-q8[^}]*\}.*\n", "", t),
      "Seminar questions: needs 8-12 questions written '1. {#ch2-q1} …' (has 5); add questions"),
     (lambda t: re.sub(r"1\. Explain one\.\n2\. Describe two\.\n", "", t),
-     "At a glance: needs 4-6 numbered learning outcomes (has 2); add outcomes"),
+     "At a glance: needs 4-7 numbered learning outcomes (has 2); add outcomes"),
     (lambda t: t.replace('description: "A fixture page that follows the chapter page model."',
                          'description: "' + "x" * 170 + '"'),
      ":5: front matter: description too long (170 characters; at most 160); shorten it"),

@@ -36,7 +36,7 @@ SECTIONS = [
 CONTENT_NOTES = {"suicide", "self-harm", "sexual-offending"}
 DESCRIPTION_MAX = 160
 LIMITS = {
-    "outcomes": (4, 6),
+    "outcomes": (4, 7),
     "summary_words": (600, 1000),
     "questions": (8, 12),
     "self_checks": (5, 8),
