@@ -360,3 +360,16 @@ def test_linking_page_lists_core_questions_first():
     rows = [line.split(" | ")[0].lstrip("| ") for line in text.splitlines() if line.startswith("| ")][1:]
     assert rows == ["The whole page", "ch2-q2 (core): Two", "ch2-q1: One", "ch2-q3: Three",
                     "Printable seminar handout"]
+
+
+def test_the_pages_quiz_bank_serves_its_outcomes(tmp_path):
+    """The self-check data the loader attaches to a page (page.quiz) counts, and is located."""
+    from types import SimpleNamespace
+
+    page = fixture_page(tmp_path, FIXTURE.replace("<!-- guide:lo 4 -->", "<!-- guide:lo 3 -->"))
+    item = SimpleNamespace(id="ch2-s1", lo=(4,), line_of=lambda name: 9)
+    page.quiz = SimpleNamespace(rel="docs/quiz/chapter-2.yml", items=[item])
+    assert chapter.alignment_problems(page) == []
+    item.lo = (8,)
+    assert [str(p) for p in chapter.alignment_problems(page)][0].startswith(
+        "docs/quiz/chapter-2.yml:9: self-check ch2-s1 names outcome 8")

@@ -453,6 +453,14 @@ class Served:
     lo: tuple[int, ...]
 
 
+def self_check_served(page: Page) -> list[Served]:
+    """The page's self-checks kept as data (the quiz bank the loader attaches as `page.quiz`,
+    whose items carry `id`, `lo` and `line_of()`), as Served items; none if there is no bank."""
+    bank = getattr(page, "quiz", None)
+    return [Served(bank.rel, item.line_of("lo"), f"self-check {item.id}", tuple(item.lo))
+            for item in getattr(bank, "items", None) or []]
+
+
 def alignment_problems(page: Page, elsewhere: list[Served] | tuple = ()) -> list[Problem]:
     """Every seminar question names the outcomes it serves (`{#id lo=2,4}`), every named outcome
     exists, three questions are core, and no outcome is served by nothing: no question, no
@@ -473,7 +481,7 @@ def alignment_problems(page: Page, elsewhere: list[Served] | tuple = ()) -> list
                 problems.append(Problem(file, line, f"{what} names outcome {value}, which "
                                         f"{where} does not have (outcomes: {span})"))
 
-    for item in elsewhere:
+    for item in [*elsewhere, *self_check_served(page)]:
         named(item.lo, item.line, item.label, item.file)
 
     items = questions(page)
