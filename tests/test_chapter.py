@@ -43,17 +43,49 @@ def test_valid_fixture_passes(tmp_path):
      ":6: front matter: unknown glossary id 'no-such-term' in key_concepts"),
     (lambda t: t.replace("  - key: south2014systematic", "  - key: nosuch2020work"),
      ":16: front matter: unknown bibliography key 'nosuch2020work' in further_reading"),
-    (lambda t: re.sub(r"6\. \{#ch2-q6\}.*\n7\. \{#ch2-q7\}.*\n8\. \{#ch2-q8\}.*\n", "", t),
+    (lambda t: re.sub(r"6\. \{#ch2-q6[^}]*\}.*\n7\. \{#ch2-q7[^}]*\}.*\n8\. \{#ch2-q8[^}]*\}.*\n", "", t),
      "Seminar questions: needs 8-12 questions written '1. {#ch2-q1} …' (has 5); add questions"),
     (lambda t: re.sub(r"1\. Explain one\.\n2\. Describe two\.\n", "", t),
-     "At a glance: needs 4-6 numbered learning outcomes (has 2); add outcomes"),
+     "At a glance: needs 4-7 numbered learning outcomes (has 2); add outcomes"),
     (lambda t: t.replace('description: "A fixture page that follows the chapter page model."',
                          'description: "' + "x" * 170 + '"'),
      ":5: front matter: description too long (170 characters; at most 160); shorten it"),
-    (lambda t: t.replace("{#ch2-q5}", "{#ch2-q4}"),
-     ":52: duplicate question id 'ch2-q4' (also at line 51)"),
-    (lambda t: t.replace("{#ch2-q8}", "{#ch3-q8}"),
-     ":55: malformed question id 'ch3-q8'; use ch2-qN"),
+    (lambda t: t.replace("{#ch2-q5 ", "{#ch2-q4 "),
+     ":57: duplicate question id 'ch2-q4' (also at line 56)"),
+    (lambda t: t.replace("{#ch2-q8 ", "{#ch3-q8 "),
+     ":60: malformed question id 'ch3-q8'; use ch2-qN"),
+    # the page model's "With the book open" section and its limits
+    (lambda t: t.replace("## With the book open", "## With the book"),
+     "missing section '## With the book open'"),
+    (lambda t: t.replace("2. Prompt two. <!-- guide:lo 4 -->\n", ""),
+     ":42: With the book open: needs 2-3 numbered prompts that send the reader into the chapter (has 1)"),
+    (lambda t: t.replace("## With the book open\n\n1. Prompt one. <!-- guide:lo 4 -->\n"
+                         "2. Prompt two. <!-- guide:lo 4 -->\n\n", "")
+                .replace("## Seminar activity", "## With the book open\n\n1. A. <!-- guide:lo 4 -->\n"
+                         "2. B. <!-- guide:lo 4 -->\n\n## Seminar activity"),
+     "sections out of order; the order is: At a glance, Summary, Key concepts, With the book open, "
+     "Seminar questions"),
+    # alignment: every question names its outcomes, every outcome is served by something
+    (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4}"),
+     ":56: question ch2-q4 names no learning outcome; write {#ch2-q4 lo=N}"),
+    (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4 lo=9}"),
+     ":56: question ch2-q4 names outcome 9, which At a glance does not have (outcomes: 1-4)"),
+    (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4 lo=3 cor}"),
+     ":56: question ch2-q4: unknown attribute 'cor'"),
+    (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4 lo=x}"),
+     ":56: question ch2-q4: 'x' in lo=x is not an outcome number"),
+    (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4 lo=\u00b2}"),
+     ":56: question ch2-q4: '\u00b2' in lo=\u00b2 is not an outcome number"),
+    (lambda t: t.replace("<!-- guide:lo 4 -->", "<!-- guide:lo 3 -->"),
+     ":31: learning outcome 4 is served by nothing"),
+    (lambda t: t.replace("Do it. <!-- guide:lo 1 2 -->", "Do it. <!-- guide:lo one -->"),
+     ":93: Seminar activity: write the outcome numbers as <!-- guide:lo 2 4 -->"),
+    (lambda t: t.replace("{#ch2-q8 lo=3 core}", "{#ch2-q8 lo=3}"),
+     ":47: Seminar questions: mark 3 core questions with 'core' after the id (has 2)"),
+    (lambda t: t.replace("{#ch2-q2 lo=2}", "{#ch2-q2 lo=2 core}"),
+     ":47: Seminar questions: mark 3 core questions with 'core' after the id (has 4)"),
+    (lambda t: t.replace("further_reading:\n", 'handout_summary: ["No such part"]\nfurther_reading:\n'),
+     ":7: front matter: handout_summary: no Summary paragraph begins '**No such part.**'"),
     (lambda t: t.replace("## Seminar activity", "## Activity"),
      "missing section '## Seminar activity'"),
     (lambda t: t.replace("**Time:** 50 minutes", "**Time:** 20 minutes"),
@@ -83,7 +115,7 @@ def test_each_malformed_part_has_a_located_message(tmp_path, change, expected):
 
 
 def test_a_broken_chapter_page_fails_the_build(tmp_path):
-    broken = FIXTURE.replace("{#ch2-q5}", "{#ch2-q4}")
+    broken = FIXTURE.replace("{#ch2-q5 ", "{#ch2-q4 ")
     project = make_project(tmp_path, {
         "docs/index.md": "# Home\n",
         "docs/glossary.md": (ROOT / "docs/glossary.md").read_text(),
@@ -91,7 +123,7 @@ def test_a_broken_chapter_page_fails_the_build(tmp_path):
     })
     result = mkdocs_build(project / "site", project / "mkdocs.yml")
     assert result.returncode != 0
-    assert "docs/chapters/chapter-2.md:52: duplicate question id 'ch2-q4'" in result.stderr
+    assert "docs/chapters/chapter-2.md:57: duplicate question id 'ch2-q4'" in result.stderr
 
 
 def test_every_real_chapter_page_passes_the_model():
@@ -251,9 +283,9 @@ def test_every_built_question_shows_the_number_in_its_id(site_dir):
 
 def test_an_indented_note_that_swallows_the_next_question_fails_the_build(tmp_path):
     # no blank line after the leader note under question 2: Markdown nests question 3 in it
-    broken = FIXTURE.replace("        A note.\n\n3. {#ch2-q3}", "        A note.\n3. {#ch2-q3}", 1)
+    broken = FIXTURE.replace("        A note.\n\n3. {#ch2-q3", "        A note.\n3. {#ch2-q3", 1)
     assert broken != FIXTURE
-    line = broken.split("\n").index("3. {#ch2-q3} Question three?") + 1
+    line = broken.split("\n").index("3. {#ch2-q3 lo=2,3 core} Question three?") + 1
     assert validate(broken, tmp_path) == []  # the source alone looks right
     project = project_with(tmp_path, broken)
     result = mkdocs_build(project / "site", project / "mkdocs.yml")
@@ -261,3 +293,83 @@ def test_an_indented_note_that_swallows_the_next_question_fails_the_build(tmp_pa
     assert "Traceback" not in result.stderr
     assert f"docs/chapters/chapter-2.md:{line}: question ch2-q3 is shown" in result.stderr, \
         result.stderr[-2000:]
+
+
+# --- Alignment and core questions, read from the page ------------------------------------------------
+
+def fixture_page(tmp_path, text: str = FIXTURE):
+    path = tmp_path / "docs" / "chapters" / "chapter-2.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return sources.read_page(path, tmp_path)[0]
+
+
+def test_question_attributes_are_read_and_not_part_of_the_text(tmp_path):
+    found = {q.id: q for q in chapter.questions(fixture_page(tmp_path))}
+    assert found["ch2-q3"].lo == (2, 3) and found["ch2-q3"].core
+    assert found["ch2-q2"].lo == (2,) and not found["ch2-q2"].core
+    assert found["ch2-q3"].text == "Question three?"
+    assert [q.id for q in found.values() if q.core] == ["ch2-q1", "ch2-q3", "ch2-q8"]
+
+
+def test_self_checks_kept_as_data_can_serve_an_outcome(tmp_path):
+    page = fixture_page(tmp_path, FIXTURE.replace("<!-- guide:lo 4 -->", "<!-- guide:lo 3 -->"))
+    assert any("outcome 4 is served by nothing" in p.message for p in chapter.alignment_problems(page))
+    item = chapter.Served("scripts/studyguide/data/quiz/chapter-2.yml", 12, "self-check ch2-s3", (4,))
+    assert chapter.alignment_problems(page, [item]) == []
+    wrong = chapter.Served("scripts/studyguide/data/quiz/chapter-2.yml", 12, "self-check ch2-s3", (7,))
+    assert [str(p) for p in chapter.alignment_problems(page, [item, wrong])] == [
+        "scripts/studyguide/data/quiz/chapter-2.yml:12: self-check ch2-s3 names outcome 7, which "
+        "At a glance of docs/chapters/chapter-2.md does not have (outcomes: 1-4)"]
+
+
+def test_every_real_outcome_is_served_and_every_page_has_three_core_questions():
+    guide = site.load(ROOT)
+    for page in guide.chapters.values():
+        served = {n for q in chapter.questions(page) for n in q.lo}
+        served |= {int(v) for m in chapter.lo_markers(page) for v in m.values}
+        assert {o.number for o in chapter.outcomes(page)} <= served, page.rel
+        assert sum(q.core for q in chapter.questions(page)) == 3, page.rel
+        assert chapter.section(page, "With the book open") is not None, page.rel
+
+
+def test_handout_shows_core_questions_first_and_the_background(site_dir):
+    guide = site.load(ROOT)
+    for record, page in guide.chapter_pairs():
+        html = (site_dir / "handouts" / record.stem / "index.html").read_text(encoding="utf-8")
+        shown = re.findall(r'class="question-anchor" id="([^"]+)"', html)
+        core = [q.id for q in chapter.questions(page) if q.core]
+        assert shown[:3] == core and sorted(shown) == sorted(q.id for q in chapter.questions(page))
+        assert 'id="background-for-the-tasks"' in html
+        for concept in page.meta["key_concepts"]:
+            assert f'href="../../glossary/#{concept}"' in html, (record.stem, concept)
+        for lead in page.meta["handout_summary"]:
+            assert f"<strong>{lead}.</strong>" in html, (record.stem, lead)
+
+
+def test_linking_page_lists_core_questions_first():
+    from studyguide import links
+
+    T = links.Target
+    items = [T("page", "chapters/chapter-2/", "Chapter 2", "chapters/chapter-2.md", "2"),
+             T("question", "chapters/chapter-2/#ch2-q1", "One", "chapters/chapter-2.md", "2"),
+             T("question", "chapters/chapter-2/#ch2-q2", "Two", "chapters/chapter-2.md", "2", True),
+             T("question", "chapters/chapter-2/#ch2-q3", "Three", "chapters/chapter-2.md", "2"),
+             T("handout", "handouts/chapter-2/", "Handout", "chapters/chapter-2.md", "2")]
+    text = links.linking_page_markdown(items, "https://example.org/", "teaching/linking.md")
+    rows = [line.split(" | ")[0].lstrip("| ") for line in text.splitlines() if line.startswith("| ")][1:]
+    assert rows == ["The whole page", "ch2-q2 (core): Two", "ch2-q1: One", "ch2-q3: Three",
+                    "Printable seminar handout"]
+
+
+def test_the_pages_quiz_bank_serves_its_outcomes(tmp_path):
+    """The self-check data the loader attaches to a page (page.quiz) counts, and is located."""
+    from types import SimpleNamespace
+
+    page = fixture_page(tmp_path, FIXTURE.replace("<!-- guide:lo 4 -->", "<!-- guide:lo 3 -->"))
+    item = SimpleNamespace(id="ch2-s1", lo=(4,), line_of=lambda name: 9)
+    page.quiz = SimpleNamespace(rel="docs/quiz/chapter-2.yml", items=[item])
+    assert chapter.alignment_problems(page) == []
+    item.lo = (8,)
+    assert [str(p) for p in chapter.alignment_problems(page)][0].startswith(
+        "docs/quiz/chapter-2.yml:9: self-check ch2-s1 names outcome 8")

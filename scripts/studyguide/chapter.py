@@ -13,14 +13,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import markers
 from .mdlines import code_mask
 from .problems import Problem
 from .sources import Chapter, Page
+
+# The page model's annotation marker: an activity step's or prompt's outcomes (renders as nothing).
+markers.MARKERS.setdefault("lo", markers.Spec(markers.CHAPTER_PAGES, renders=False))
 
 SECTIONS = [
     "At a glance",
     "Summary",
     "Key concepts",
+    "With the book open",
     "Seminar questions",
     "Check your understanding",
     "Seminar activity",
@@ -31,18 +36,28 @@ SECTIONS = [
 CONTENT_NOTES = {"suicide", "self-harm", "sexual-offending"}
 DESCRIPTION_MAX = 160
 LIMITS = {
-    "outcomes": (4, 6),
+    "outcomes": (4, 7),
     "summary_words": (600, 1000),
     "questions": (8, 12),
     "self_checks": (5, 8),
     "activity_minutes": (45, 60),
     "further_reading": (5, 10),
+    "book_prompts": (2, 3),
+    "core_questions": (3, 3),
 }
 # Front matter every page may carry (MkDocs and Material read the last four).
 PAGE_KEYS = {"title", "description", "search", "hide", "template", "status", "subtitle", "icon"}
-CHAPTER_KEYS = {"chapter", "part", "content_notes", "key_concepts", "further_reading"}
+CHAPTER_KEYS = {"chapter", "part", "content_notes", "key_concepts", "further_reading",
+                "handout_summary"}
 
-QUESTION_RE = re.compile(r"^(?P<indent>\s*)(?P<num>\d+)\.\s+\{#(?P<id>[^}\s]*)\}\s*(?P<text>.*)$")
+# `1. {#ch2-q1 lo=2,4 core} Text`: the id, then the outcomes it serves and whether it is core.
+QUESTION_RE = re.compile(r"^(?P<indent>\s*)(?P<num>\d+)\.\s+\{#(?P<id>[^}\s]*)(?P<attrs>[^}]*)\}"
+                         r"\s*(?P<text>.*)$")
+LO_ATTR_RE = re.compile(r"^lo=(?P<value>\S*)$")
+# An activity step or a "With the book open" prompt names its outcomes: `<!-- guide:lo 2 4 -->`.
+LO_MARKER_RE = re.compile(r"<!--\s*guide:lo(?P<args>(?:[^-]|-(?!->))*?)-->")
+LO_SECTIONS = ("With the book open", "Seminar activity")
+LEAD_IN_RE = re.compile(r"^\*\*(?P<lead>[^*]+?)\.?\*\*")
 SELF_CHECK_RE = re.compile(r'^\?\?\?\+?\s+question\s+"(?P<title>[^"]*)"')
 H2_RE = re.compile(r"^##\s+(?P<title>.+?)\s*(\{[^}]*\})?\s*$")
 CITATION_RE = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
@@ -56,6 +71,24 @@ class Question:
     id: str
     number: int
     text: str
+    line: int
+    lo: tuple[int, ...] = ()    # the outcomes it serves (lo=2,4)
+    core: bool = False          # one of the page's three core questions
+    attrs: str = ""             # everything after the id, as written
+
+
+@dataclass
+class Outcome:
+    number: int
+    text: str
+    line: int
+
+
+@dataclass
+class LoMarker:
+    """A `<!-- guide:lo … -->` marker: the outcomes a step or prompt serves, as written."""
+    section: str
+    values: list[str]
     line: int
 
 
@@ -101,9 +134,76 @@ def questions(page: Page) -> list[Question]:
     for number, row in found.lines():
         match = QUESTION_RE.match(row)
         if match and not match.group("indent"):
+            attrs = match.group("attrs").strip()
+            lo, core, _ = parse_attrs(attrs)
             result.append(Question(match.group("id"), int(match.group("num")),
-                                   match.group("text").strip(), number))
+                                   match.group("text").strip(), number, tuple(lo), core, attrs))
     return result
+
+
+def parse_attrs(attrs: str) -> tuple[list[int], bool, list[str]]:
+    """`lo=2,4 core` -> ([2, 4], True, problems). Unknown words and bad numbers are problems."""
+    lo: list[int] = []
+    core = False
+    problems: list[str] = []
+    for word in attrs.split():
+        match = LO_ATTR_RE.match(word)
+        if word == "core":
+            core = True
+        elif match:
+            for value in filter(None, match.group("value").split(",")):
+                if value.isdecimal():
+                    lo.append(int(value))
+                else:
+                    problems.append(f"'{value}' in {word} is not an outcome number")
+            if not match.group("value").strip(","):
+                problems.append(f"'{word}' names no outcome")
+        else:
+            problems.append(f"unknown attribute '{word}'")
+    return lo, core, problems
+
+
+def outcomes(page: Page) -> list[Outcome]:
+    """The numbered learning outcomes of "At a glance", with their file lines."""
+    found = section(page, "At a glance")
+    result = []
+    for number, line in found.lines() if found else []:
+        match = re.match(r"^(\d+)\.\s+(\S.*)$", line)
+        if match:
+            result.append(Outcome(int(match.group(1)), match.group(2).strip(), number))
+    return result
+
+
+def lo_markers(page: Page) -> list[LoMarker]:
+    """Every `<!-- guide:lo … -->` in the sections whose items name outcomes."""
+    found = []
+    for item in sections(page):
+        if item.title not in LO_SECTIONS:
+            continue
+        for number, (line, in_code) in enumerate(zip(item.text.split("\n"),
+                                                     code_mask(item.text)), item.line + 1):
+            for match in [] if in_code else LO_MARKER_RE.finditer(line):
+                found.append(LoMarker(item.title, match.group("args").replace(",", " ").split(),
+                                      number))
+    return found
+
+
+def summary_parts(page: Page) -> dict[str, str]:
+    """The Summary's paragraphs grouped under their bold lead-in (`**The Listener study.**`):
+    lead-in -> the paragraph and any that follow it without a lead-in of their own."""
+    found = section(page, "Summary")
+    parts: dict[str, list[str]] = {}
+    current = None
+    for paragraph in re.split(r"\n\s*\n", found.text if found else ""):
+        if not paragraph.strip():
+            continue
+        match = LEAD_IN_RE.match(paragraph.strip())
+        if match:
+            current = match.group("lead").strip()
+            parts[current] = []
+        if current is not None:
+            parts[current].append(paragraph.strip())
+    return {lead: "\n\n".join(text) for lead, text in parts.items()}
 
 
 def _self_check_items(text: str, first_line: int) -> list[tuple[int, str]]:
@@ -334,6 +434,110 @@ def _activity(page: Page, found: Section) -> list[Problem]:
     return []
 
 
+def _book_open(page: Page, found: Section) -> list[Problem]:
+    count = sum(1 for _, line in found.lines() if OUTCOME_RE.match(line))
+    low, high = LIMITS["book_prompts"]
+    if low <= count <= high:
+        return []
+    return [Problem(page.rel, found.line, f"With the book open: needs {low}-{high} numbered "
+                    f"prompts that send the reader into the chapter (has {count})")]
+
+
+@dataclass(frozen=True)
+class Served:
+    """An item kept outside the page that serves outcomes, e.g. a self-check in the quiz data:
+    where it is written (for a located problem), what it is, and its `lo` numbers."""
+    file: str
+    line: int
+    label: str
+    lo: tuple[int, ...]
+
+
+def self_check_served(page: Page) -> list[Served]:
+    """The page's self-checks kept as data (the quiz bank the loader attaches as `page.quiz`,
+    whose items carry `id`, `lo` and `line_of()`), as Served items; none if there is no bank."""
+    bank = getattr(page, "quiz", None)
+    return [Served(bank.rel, item.line_of("lo"), f"self-check {item.id}", tuple(item.lo))
+            for item in getattr(bank, "items", None) or []]
+
+
+def alignment_problems(page: Page, elsewhere: list[Served] | tuple = ()) -> list[Problem]:
+    """Every seminar question names the outcomes it serves (`{#id lo=2,4}`), every named outcome
+    exists, three questions are core, and no outcome is served by nothing: no question, no
+    activity step or "With the book open" prompt (`<!-- guide:lo 2 -->`), and no item
+    `elsewhere` (self-checks kept as data, each a `Served`)."""
+    problems: list[Problem] = []
+    goals = outcomes(page)
+    numbers = {o.number for o in goals}
+    served: dict[int, int] = {}
+    span = f"1-{max(numbers)}" if numbers else "none on this page"
+
+    def named(values, line: int, what: str, file: str = page.rel) -> None:
+        for value in values:
+            if value in numbers:
+                served[value] = served.get(value, 0) + 1
+            else:
+                where = "At a glance" + (f" of {page.rel}" if file != page.rel else "")
+                problems.append(Problem(file, line, f"{what} names outcome {value}, which "
+                                        f"{where} does not have (outcomes: {span})"))
+
+    for item in [*elsewhere, *self_check_served(page)]:
+        named(item.lo, item.line, item.label, item.file)
+
+    items = questions(page)
+    for question in items:
+        _, _, bad = parse_attrs(question.attrs)
+        for message in bad:
+            problems.append(Problem(page.rel, question.line, f"question {question.id}: {message}; "
+                                    f"write {{#{question.id} lo=2,4}} or {{#{question.id} lo=2 core}}"))
+        if not question.lo and not bad:
+            problems.append(Problem(page.rel, question.line, f"question {question.id} names no "
+                                    f"learning outcome; write {{#{question.id} lo=N}} with the "
+                                    "number(s) of the outcome(s) it serves"))
+        named(list(question.lo), question.line, f"question {question.id}")
+    for marker in lo_markers(page):
+        values = [int(v) for v in marker.values if v.isdecimal()]
+        if not marker.values or len(values) != len(marker.values):
+            problems.append(Problem(page.rel, marker.line, f"{marker.section}: write the outcome "
+                                    "numbers as <!-- guide:lo 2 4 -->"))
+        named(values, marker.line, f"{marker.section} step")
+    low, high = LIMITS["core_questions"]
+    core = [q for q in items if q.core]
+    found = section(page, "Seminar questions")
+    if items and found and not low <= len(core) <= high:
+        problems.append(Problem(page.rel, found.line, f"Seminar questions: mark {low} core "
+                                f"questions with 'core' after the id (has {len(core)})"))
+    for goal in goals:
+        if not served.get(goal.number):
+            problems.append(Problem(page.rel, goal.line, f"learning outcome {goal.number} is "
+                                    "served by nothing: name it in a seminar question "
+                                    f"(lo={goal.number}) or an activity step "
+                                    f"(<!-- guide:lo {goal.number} -->), or cut it"))
+    return problems
+
+
+def handout_summary_problems(page: Page) -> list[Problem]:
+    """handout_summary names Summary paragraphs by their bold lead-in; each must exist."""
+    wanted = page.meta.get("handout_summary")
+    if wanted is None:
+        return []
+    if not _strings(wanted):
+        return [Problem(page.rel, page.line_of("handout_summary"), "front matter: handout_summary "
+                        "must list the bold lead-ins of Summary paragraphs, such as "
+                        "[\"The Listener study\"]")]
+    parts = summary_parts(page)
+    problems = []
+    for index, lead in enumerate(wanted):
+        if lead not in parts:
+            close = difflib.get_close_matches(lead, list(parts), n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}?" if close else \
+                "lead-ins: " + ", ".join(repr(p) for p in parts)
+            problems.append(Problem(page.rel, page.line_of("handout_summary", index),
+                                    f"front matter: handout_summary: no Summary paragraph begins "
+                                    f"'**{lead}.**'; {hint}"))
+    return problems
+
+
 def _further_reading(page: Page, found: Section) -> list[Problem]:
     from .markers import marker_names
 
@@ -353,6 +557,7 @@ SECTION_CHECKS: dict[str, Callable[[Page, Section], list[Problem]]] = {
     "At a glance": _outcomes,
     "Summary": _summary,
     "Key concepts": _key_concepts,
+    "With the book open": _book_open,
     "Seminar questions": _questions,
     "Check your understanding": _self_checks,
     "Seminar activity": _activity,
@@ -361,7 +566,7 @@ SECTION_CHECKS: dict[str, Callable[[Page, Section], list[Problem]]] = {
 }
 
 
-def section_problems(page: Page) -> list[Problem]:
+def section_problems(page: Page, elsewhere: list[Served] | tuple = ()) -> list[Problem]:
     problems: list[Problem] = []
     found = sections(page)
     titles = [s.title for s in found]
@@ -381,8 +586,11 @@ def section_problems(page: Page) -> list[Problem]:
         check = SECTION_CHECKS.get(item.title)
         if check:
             problems += check(page, item)
-    return problems
+    return problems + alignment_problems(page, elsewhere) + handout_summary_problems(page)
 
 
-def validate(page: Page, record: Chapter | None, glossary: set[str], bib_keys) -> list[Problem]:
-    return front_matter_problems(page, record, glossary, bib_keys) + section_problems(page)
+def validate(page: Page, record: Chapter | None, glossary: set[str], bib_keys,
+             elsewhere: list[Served] | tuple = ()) -> list[Problem]:
+    """Every way the page departs from the model; `elsewhere` are the items kept outside the
+    page (self-checks as data) that also serve its outcomes."""
+    return front_matter_problems(page, record, glossary, bib_keys) + section_problems(page, elsewhere)

@@ -33,6 +33,7 @@ class Target:
     title: str
     page: str      # docs-relative source of the page it lives on, e.g. chapters/chapter-2.md
     chapter: str = ""  # intro, 1..6, concl for chapter pages
+    core: bool = False  # a core seminar question (shown first on the linking page)
 
     def url(self, site_url: str) -> str:
         return site_url.rstrip("/") + "/" + self.path
@@ -56,7 +57,7 @@ def targets(guide, nav_pages: list[str]) -> list[Target]:
                                     f"{record.label}: {item.title}", src, chapter))
             for question in questions(page):
                 found.append(Target("question", f"{url}#{question.id}",
-                                    plain_text(question.text), src, chapter))
+                                    plain_text(question.text), src, chapter, question.core))
             found.append(Target("handout", f"handouts/{record.stem}/",
                                 f"Seminar handout: {record.label}", src, chapter))
         if src == "glossary.md":
@@ -116,6 +117,10 @@ def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> 
     for t in items:
         by_page.setdefault(t.page, []).append(t)
     for src, group in by_page.items():
+        # the page's core questions first, then the others, each in page order
+        questions_ = [t for t in group if t.kind == "question"]
+        ordered = iter(sorted(questions_, key=lambda t: not t.core))
+        group = [next(ordered) if t.kind == "question" else t for t in group]
         head = group[0]
         blocks.append(f"### [{head.title}]({up}{src})\n")
         rows = ["| What | Address |", "|---|---|"]
@@ -126,7 +131,7 @@ def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> 
                 text = "Printable seminar handout"
             else:
                 label = {"section": "Section", "term": "Term", "reference": "Entry"}.get(
-                    t.kind, t.path.split("#")[-1])
+                    t.kind, t.path.split("#")[-1] + (" (core)" if t.core else ""))
                 text = f"{label}: {html.escape(t.title, quote=False)}"
             url = t.url(site_url)  # the address is both the link and its text
             rows.append(f"| {text.replace('|', '∣')} | [{_md_text(url)}]({url}) |")

@@ -11,7 +11,7 @@ import re
 from markupsafe import Markup
 
 from . import templates
-from .chapter import QUESTION_RE, sections
+from .chapter import QUESTION_RE, questions, sections, summary_parts
 from .mdlines import code_mask
 from .sources import Chapter, Page
 
@@ -66,11 +66,41 @@ def add_handout_link(markdown: str, target: str) -> str:
                   + "\n", markdown, count=1, flags=re.M)
 
 
+def core_first(page: Page) -> str:
+    """The handout's questions: the three core ones first, then the rest, each numbered as its
+    id (a one-item list with `start`, since the numbers are no longer consecutive)."""
+    items = questions(page)
+    def block(question) -> str:
+        return (f'<ol start="{question.number}" markdown="1">\n<li markdown="1">\n'
+                + templates.render("question.html.j2", id=question.id) + question.text
+                + templates.render("question-link.html.j2", id=question.id) + "\n</li>\n</ol>")
+    core = [q for q in items if q.core]
+    rest = [q for q in items if not q.core]
+    if not core:
+        return "\n\n".join(map(block, rest))
+    return "\n\n".join(["### Core questions", *map(block, core), "### More questions",
+                        *map(block, rest)])
+
+
 def handout(page: Page, chapter: Chapter) -> str:
-    """A one-page seminar handout: the chapter's questions and activity, nothing else."""
-    keep = {"Seminar questions", "Seminar activity"}
-    parts = [(s.title, Markup((strip_leader_notes(s.text) if s.title == "Seminar questions"
-                               else s.text).strip("\n"))) for s in sections(page) if s.title in keep]
+    """A one-page seminar handout: the chapter's questions (core first) and activity, then the
+    Summary paragraphs (front matter `handout_summary`) and Key concepts the tasks rely on."""
+    found = {s.title: s for s in sections(page)}
+    parts = []
+    if "Seminar questions" in found:
+        parts.append(("Seminar questions", Markup(core_first(page))))
+    if "Seminar activity" in found:
+        parts.append(("Seminar activity", Markup(found["Seminar activity"].text.strip("\n"))))
+    summary = summary_parts(page)
+    leads = page.meta.get("handout_summary")
+    wanted = [summary[lead] for lead in leads if isinstance(lead, str) and lead in summary] \
+        if isinstance(leads, list) else []
+    background = "\n\n".join(
+        (["### From the Summary", *wanted] if wanted else [])
+        + (["### Key concepts", found["Key concepts"].text.strip("\n")] if "Key concepts" in found
+           else []))
+    if background:
+        parts.append(("Background for the tasks", Markup(background)))
     note = CONTENT_NOTE_RE.search(page.body)
     return templates.render("handout.md.j2", title=f"Seminar handout: {chapter.label}",
                             chapter=chapter, back=chapter.page.rsplit("/", 1)[-1],
