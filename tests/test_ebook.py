@@ -198,7 +198,7 @@ def test_every_chapter_in_book_order_then_glossary_and_references(guide, book):
 
 def test_each_chapter_has_every_part_of_the_page_model(guide, book):
     files, docs = book
-    want = ["At a glance", "Summary", "Key concepts", "Seminar questions",
+    want = ["At a glance", "Summary", "Key concepts", "With the book open", "Seminar questions",
             "Check your understanding", "Seminar activity", "Further reading", "Connections",
             "Answers"]
     for record, doc in zip(guide.contents["chapters"], chapter_docs(files, docs)):

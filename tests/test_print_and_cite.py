@@ -21,11 +21,14 @@ def sections(html: str) -> list[str]:
     return re.findall(r'<h2 id="([^"]+)"', article)
 
 
-def test_handouts_hold_only_questions_and_activity(site_dir):
+def test_handouts_hold_questions_activity_and_its_background(site_dir):
+    """Questions and activity first, then the Summary paragraphs and key concepts the tasks
+    rely on; no leader notes."""
     for name in CHAPTERS:
         html = (site_dir / "handouts" / name / "index.html").read_text(encoding="utf-8")
         assert sections(html)[:2] == ["seminar-questions", "seminar-activity"], name
-        assert set(sections(html)) <= {"seminar-questions", "seminar-activity", "references"}
+        assert set(sections(html)) <= {"seminar-questions", "seminar-activity",
+                                       "background-for-the-tasks", "references"}
         assert "For discussion leaders" not in html, name
         number = name.split("-")[-1]
         prefix = {"introduction": "intro", "conclusion": "concl"}.get(name, f"ch{number}")

@@ -18,9 +18,6 @@ from .mdlines import code_mask
 from .problems import Problem
 from .sources import Chapter, Page
 
-# The page model's annotation marker: an activity step's or prompt's outcomes (renders as nothing).
-markers.MARKERS.setdefault("lo", markers.Spec(markers.CHAPTER_PAGES, renders=False))
-
 SECTIONS = [
     "At a glance",
     "Summary",

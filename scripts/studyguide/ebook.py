@@ -72,7 +72,7 @@ class Source:
 ADMONITION_RE = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)'
                            r'(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
 HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)(?:[ \t]+\{(?P<attrs>[^}]*)\})?[ \t]*$")
-QUESTION_ID_RE = re.compile(r"^(?P<lead>[ \t]*\d+\.[ \t]+)\{#(?P<id>[^}\s]+)\}[ \t]*")
+QUESTION_ID_RE = re.compile(r"^(?P<lead>[ \t]*\d+\.[ \t]+)\{#(?P<id>[^}\s]+)[^}]*\}[ \t]*")
 SELF_CHECK_RE = re.compile(r'^\?\?\?\+?[ \t]+question[ \t]+"(?:\d+\.\s*)?(?P<title>[^"]*)"[ \t]*$')
 LINK_RE = re.compile(r'(?P<open>\]\()(?P<target>[^)\s]+)(?P<rest>(?:[ \t]+"[^"]*")?\))')
 COMMENT_RE = re.compile(r"<!--.*?-->", re.S)

@@ -42,6 +42,7 @@ MARKERS: dict[str, Spec] = {
     "bibliography-options": Spec(frozenset({"bibliography.md"})),
     "ebook-size": Spec(frozenset({"index.md", "about/index.md"})),
     "offline": Spec(frozenset({"index.md", "about/index.md"})),
+    "lo": Spec(CHAPTER_PAGES, renders=False),   # the outcomes an activity step or prompt serves
     "claim": Spec(ANY_PAGE, renders=False),
     "allow-term": Spec(ANY_PAGE, renders=False),
 }
