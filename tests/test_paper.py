@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import TEST_SITE_URL
-from studyguide import sources, transforms
+from studyguide import site, sources, transforms
 
 FIXTURES = Path(__file__).parent / "fixtures" / "paper"
 CHAPTERS = ["introduction", "chapter-1", "chapter-2", "chapter-3", "chapter-4", "chapter-5",
@@ -193,3 +193,45 @@ def test_without_javascript_the_print_button_is_not_offered(browser, base_url):
     assert page.locator("button", has_text="Print this handout").count() == 1
     assert not page.locator("button", has_text="Print this handout").is_visible()
     context.close()
+
+
+# --- Helplines ----------------------------------------------------------------------------------
+
+def test_helpline_markers_render_tel_and_https_links():
+    from studyguide import helplines, markers
+    out = markers.expand(_read("helpline", "input.md"), {"helpline": helplines.render_marker})
+    assert out.rstrip("\n") == _read("helpline", "expected.md").rstrip("\n")
+
+
+def test_every_helpline_number_dials_and_every_site_is_https():
+    from studyguide import helplines
+    for helpline in helplines.HELPLINES.values():
+        assert helpline.url.startswith("https://") and helpline.site in helpline.url
+        for number in helpline.numbers:
+            assert re.fullmatch(r"tel:\+?\d{6,15}", number.tel), number
+
+
+def test_an_unknown_helpline_is_a_located_problem(tmp_path):
+    from conftest import make_project
+    project = make_project(tmp_path, {"docs/index.md": "# Home\n\nCall "
+                                      '<!-- guide:helpline name="samaritan" -->.\n'})
+    found = [str(p) for p in site.read(project)[1] if "helpline" in p.message]
+    assert found == ['docs/index.md:7: helpline marker has the unknown name "samaritan"; write '
+                     'name="samaritans" or name="stop-it-now"'], found
+
+
+def test_every_helpline_mention_in_the_built_site_is_a_link(site_dir):
+    """Each number and website of a helpline is a tel: or https: link wherever it is shown."""
+    from conftest import built_pages
+    from studyguide import helplines
+    missing = []
+    for rel in built_pages(site_dir):
+        html = (site_dir / rel).read_text(encoding="utf-8")
+        article = html.split("<article", 1)[-1].split("</article>", 1)[0]
+        text = re.sub(r"<a [^>]*>.*?</a>", "", article, flags=re.S)  # what is not a link
+        text = re.sub(r"<[^>]+>", " ", text)
+        for helpline in helplines.HELPLINES.values():
+            for shown in [n.shown for n in helpline.numbers] + [helpline.site]:
+                if re.search(rf"(?<![\w/.]){re.escape(shown)}(?![\w/])", text):
+                    missing.append(f"{rel}: {shown}")
+    assert missing == [], "\n".join(missing)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import templates
 from .markers import Marker
+from .problems import Problem
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,13 @@ def render_marker(marker: Marker) -> str:
     return render(marker.args.get("name", ""))
 
 
-def problems(markers_found, rel: str):
-    """Located problems for helpline markers with a missing or unknown name."""
-    from .problems import Problem
+def problems(found: list[Marker], rel: str) -> list[Problem]:
+    """Located problems for helpline markers whose name is missing or unknown."""
+    known = " or ".join(f'name="{name}"' for name in sorted(HELPLINES))
+    return [Problem(rel, m.line, f"helpline marker has {_name(m)}; write {known}")
+            for m in found if m.name == "helpline" and m.args.get("name") not in HELPLINES]
 
-    return [Problem(rel, m.line, f"helpline marker needs name=\"…\" with one of: "
-                    f"{', '.join(sorted(HELPLINES))}")
-            for m in markers_found if m.name == "helpline" and m.args.get("name") not in HELPLINES]
+
+def _name(marker: Marker) -> str:
+    name = marker.args.get("name")
+    return "no name" if name is None else f'the unknown name "{name}"'
