@@ -107,6 +107,7 @@ def test_relative_links_print_their_absolute_address(page, base_url, tmp_path):
     page.goto(base_url + "handouts/chapter-2/")
     text = squeezed(pdf_text(page, tmp_path, "handout"))
     assert f"Thefullchapterpage<{TEST_SITE_URL}chapters/chapter-2/>" in text
+    assert "ch2-q1" in text and "#ch2-q1>" not in text  # a question's id, not its address
 
 
 @pytest.mark.browser

@@ -1,5 +1,5 @@
 /* Paper: what a printed page needs that the screen does not.
-   - Each link in the text carries its absolute address for print.css to print after it
+   - Each link in the text (but a seminar question's permalink) carries its absolute address for print.css to print after it
      (data-print-href, resolved against the page's canonical address, so the paper shows the
      published address wherever the page was opened); a link whose text is already its address
      is marked data-print-same and prints once.
@@ -21,6 +21,8 @@
     document.querySelectorAll(".md-typeset a[href]").forEach(function (link) {
       var href = link.getAttribute("href");
       if (!href || href.charAt(0) === "#" || /^(mailto|tel|javascript):/i.test(href)) return;
+      /* A question's permalink prints as its id (ch2-q4): the page's address is printed once. */
+      if (link.classList.contains("question-link")) return;
       var absolute;
       try { absolute = new URL(href, base).href; } catch (error) { return; }
       if (bare(link.textContent) === bare(absolute)) {
