@@ -175,3 +175,135 @@ def test_copy_bibtex_button(browser, base_url):
     assert copied.startswith("@book{becker1963outsiders,")
     assert page.locator("#bib-count").inner_text().endswith("works")  # the count stays
     context.close()
+
+
+# --- Theme names, chapter downloads, the page on a phone -------------------------------------------
+
+def test_theme_table_names_every_theme_the_bibliography_accepts():
+    from studyguide import themes
+    assert set(themes.THEME_LABELS) == bibliography.THEMES
+    for slug, label in themes.THEME_LABELS.items():
+        assert label[0].isupper() and "-" not in label, slug
+    assert themes.THEME_LABELS["stigma-labelling"] == "Stigma and labelling"
+
+
+def test_entries_and_the_theme_filter_read_themes_as_words(page_html):
+    from studyguide import themes
+    item = entry_item(page_html, "perrin2014accumulating")
+    assert 'data-themes="listeners-suicide-prevention' in item  # the filter value stays a slug
+    assert "Themes: Listeners and suicide prevention" in item
+    assert "listeners suicide prevention" not in page_html
+    import json
+    options = json.loads(re.search(r'<script type="application/json" id="bib-options">(.*?)'
+                                   r'</script>', page_html, re.S).group(1))
+    assert {"value": "stigma-labelling", "label": "Stigma and labelling"} in options["themes"]
+    assert all(t["label"] == themes.THEME_LABELS[t["value"]] for t in options["themes"])
+
+
+def test_chapter_downloads_match_the_golden_markup(tmp_path):
+    from studyguide import sources
+    fixtures = ROOT / "tests" / "fixtures"
+    bib = bibliography.load(fixtures / "exports" / "input.bib")
+    records = [sources.Chapter("introduction", 0, "Introduction", "T", "chapters/introduction.md"),
+               sources.Chapter("1", 1, "Chapter 1", "T", "chapters/chapter-1.md", 1),
+               sources.Chapter("3", 3, "Chapter 3", "T", "chapters/chapter-3.md", 2)]
+    uses = {"smith2020listening": [bibpage.Use("Introduction", "chapters/introduction.md",
+                                               chapter="intro"),
+                                   bibpage.Use("Chapter 3", "chapters/chapter-3.md", chapter="3")],
+            "brown2019hope": [bibpage.Use("Chapter 3", "chapters/chapter-3.md", chapter="3")],
+            "green2016wing": [bibpage.Use("Glossary: Wing", "glossary.md", "wing")]}
+    expected = (fixtures / "paper" / "bib-chapter-downloads" / "expected.html").read_text()
+    assert bibpage.chapter_downloads(bib, uses, records) == expected.rstrip("\n")
+
+
+def test_every_chapter_with_a_reading_list_has_its_download_links(page_html, site_dir):
+    guide = site.load(ROOT)
+    for record in guide.chapter_records:
+        row = re.search(rf'<p class="bib-chapter-list" data-chapter="{record.slug}" hidden>(.*?)</p>',
+                        page_html)
+        assert row, record.slug
+        assert f'href="../downloads/{record.stem}.ris"' in row.group(1)
+        assert f'href="../downloads/{record.stem}.bib"' in row.group(1)
+        assert (site_dir / "downloads" / f"{record.stem}.ris").is_file()
+
+
+def _phone(browser, **options):
+    return browser.new_context(viewport={"width": 375, "height": 740}, **options)
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_count_sits_beside_the_search_box_and_filters_fold(browser, base_url, bib):
+    context = _phone(browser)
+    page = context.new_page()
+    page.goto(base_url + "bibliography/")
+    box = page.locator("#bib-q").bounding_box()
+    count = page.locator("#bib-count")
+    assert count.get_attribute("role") == "status" and count.get_attribute("aria-live") == "polite"
+    where = count.bounding_box()
+    assert 0 <= where["y"] - (box["y"] + box["height"]) < 24  # directly under the box
+    assert not page.locator("#bib-more").evaluate("d => d.open")  # folded on a phone
+    assert not page.locator("#bib-chapter").is_visible()
+    page.fill("#bib-q", "listener")
+    page.wait_for_function("!document.getElementById('bib-count').textContent.startsWith("
+                           f"'{len(bib.entries)} of')")
+    assert count.is_visible() and count.bounding_box()["y"] < 740  # the change is in view
+    page.locator("#bib-more summary").click()
+    assert page.locator("#bib-chapter").is_visible()
+    page.goto(base_url + "bibliography/?theme=desistance")
+    assert page.locator("#bib-more").evaluate("d => d.open")  # a filter in use stays in view
+    context.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "bibliography/")
+    assert page.locator("#bib-more").evaluate("d => d.open") and page.locator("#bib-chapter").is_visible()
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_selected_chapter_offers_its_reading_list(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "bibliography/")
+    assert page.locator(".bib-chapter-list:visible").count() == 0
+    page.select_option("#bib-chapter", "3")
+    row = page.locator(".bib-chapter-list:visible")
+    assert row.count() == 1
+    assert "Chapter 3's reading list" in row.inner_text()
+    ris = row.get_by_role("link", name="RIS")
+    assert ris.get_attribute("href") == "../downloads/chapter-3.ris"
+    response = page.request.get(ris.evaluate("a => a.href"))
+    assert response.ok and rispy.loads(response.text())
+    assert row.get_by_role("link", name="BibTeX").get_attribute("href") == "../downloads/chapter-3.bib"
+    page.select_option("#bib-chapter", "")
+    assert page.locator(".bib-chapter-list:visible").count() == 0
+    context.close()
+
+
+@pytest.mark.browser
+def test_an_empty_selection_explains_itself_and_clears(browser, base_url, bib):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "bibliography/?text=qqqzzz")
+    empty = page.locator("#bib-empty")
+    assert empty.is_visible()
+    assert "No work matches" in empty.inner_text()
+    assert page.locator("#bib-count").inner_text() == f"0 of {len(bib.entries)} works"
+    empty.get_by_role("button", name="Clear filters").click()
+    page.wait_for_function(f"document.getElementById('bib-count').textContent === "
+                           f"'{len(bib.entries)} of {len(bib.entries)} works'")
+    assert not empty.is_visible()
+    assert page.input_value("#bib-q") == ""
+    assert page.evaluate("document.activeElement.id") == "bib-q"
+    assert "text=" not in page.url
+    context.close()
+
+
+@pytest.mark.browser
+def test_arriving_from_site_search_fills_the_text_filter(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "bibliography/?h=drip")
+    assert page.input_value("#bib-q") == "drip"
+    assert page.locator("li.bib-entry:not([hidden])").count() == 1
+    assert "text=drip" in page.url
+    context.close()

@@ -54,23 +54,19 @@ def test_printing_a_chapter_hides_navigation_and_shows_link_addresses(browser, b
             "els => els.map(e => getComputedStyle(e).display)")
         assert displays and set(displays) == {"none"}, selector
     assert page.locator("article h1").is_visible()
-    link = page.locator('article a[href^="https://doi.org/"]').first
+    link = page.locator('article a[href^="../../glossary/"]').first
     after = link.evaluate("a => getComputedStyle(a, '::after').content")
-    assert link.get_attribute("href") in after
+    assert TEST_SITE_URL + "glossary/#" in after  # the published address, not the local one
+    doi = page.locator('article a[href^="https://doi.org/"]').first
+    assert doi.evaluate("a => getComputedStyle(a, '::after').content") == "none"  # its text
     assert page.locator("a.question-link[href='#ch2-q4']").is_visible()
     answer = page.locator("details.question p").first
-    assert answer.is_visible()  # self-check answers print open
+    assert not answer.is_visible()  # self-check answers print at the end of the page
+    assert page.locator(".print-answers").is_visible()
     page.close()
 
 
-@pytest.mark.browser
-def test_each_seminar_handout_prints_on_one_page(browser, base_url):
-    page = browser.new_page()
-    for name in CHAPTERS:
-        page.goto(base_url + f"handouts/{name}/")
-        pdf = page.pdf(format="A4")
-        assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, name
-    page.close()
+# Each handout fits on two sides of A4 at 10 pt: tests/test_paper.py.
 
 
 def test_cite_this_page_gives_apa_and_harvard_for_book_and_page(site_dir):
@@ -112,4 +108,69 @@ def test_copy_buttons_copy_a_reference_and_an_address(browser, base_url):
     link.locator("xpath=following-sibling::button").click()
     page.wait_for_timeout(200)
     assert page.evaluate("navigator.clipboard.readText()") == link.get_attribute("href") == link.inner_text()
+    context.close()
+
+
+# --- One citation template for the guide ------------------------------------------------------
+
+SITE_NAME = "Peer Support in Prison: A Study Guide"  # mkdocs.yml site_name
+APA_PAGE = re.compile(r'<em>(?P<title>[^<]+)</em>\.? \(n\.d\.\)\. (?P<site>[^.<]+: [^.<]+)\. '
+                      r'<a href="(?P<url>[^"]+)">(?P=url)</a>$')
+
+
+def test_how_to_cite_matches_the_golden_markup():
+    from studyguide import cite
+    example = {"APA 7": '<em>Glossary</em>. (n.d.). A Site &amp; Its Guide. '
+                        '<a href="https://example.org/g/">https://example.org/g/</a>',
+               "Harvard": "“Glossary” (no date). A Site &amp; Its Guide."}
+    expected = (ROOT / "tests/fixtures/paper/cite-guide/expected.md").read_text(encoding="utf-8")
+    assert cite.guide_howto(example, "A Site & Its Guide") == expected.rstrip("\n")
+
+
+def _apa_page_texts(site_dir) -> dict[str, str]:
+    texts = {}
+    for name in CHAPTERS:
+        html = (site_dir / "chapters" / name / "index.html").read_text(encoding="utf-8")
+        section = html.split('id="cite-this-page"', 1)[1].split("<h2", 1)[0]
+        boxes = re.findall(r'class="cite-style">APA 7:</span> <span class="cite-text">(.*?)</span></p>',
+                           section)
+        texts[f"chapters/{name}/"] = boxes[1]  # the book, then this page
+    return texts
+
+
+def test_about_page_and_every_cite_box_use_one_reference_form(site_dir):
+    html = (site_dir / "about/index.html").read_text(encoding="utf-8")
+    section = html.split('id="how-to-cite-this-guide"', 1)[1].split("<h2", 1)[0]
+    example = re.search(r"<p>APA 7: (.*?)</p>", section).group(1)
+    texts = {"glossary/": example, **_apa_page_texts(site_dir)}
+    for where, text in texts.items():
+        match = APA_PAGE.fullmatch(text)
+        assert match, (where, text)
+        assert match["site"] == SITE_NAME and match["url"] == TEST_SITE_URL + where
+    assert f"<em>Title of the page</em>. (n.d.). {SITE_NAME}. Address of the page" in section
+    # APA 7: no retrieval date for pages not designed to change, so none anywhere
+    assert "Retrieved" not in section and "URL of the page" not in html
+    assert "A study guide" not in html.replace("A Study Guide", "")
+
+
+def test_the_site_title_is_spelled_one_way(site_dir):
+    for rel in ["handouts/chapter-1/index.html", "about/index.html", "chapters/chapter-1/index.html"]:
+        html = (site_dir / rel).read_text(encoding="utf-8")
+        article = html.split("<article", 1)[1].split("</article>", 1)[0]
+        spellings = set(re.findall(r"Peer Support in Prison: [Aa] [Ss]tudy [Gg]uide", article))
+        assert spellings == {SITE_NAME}, (rel, spellings)
+
+
+@pytest.mark.browser
+def test_copy_link_on_a_handout_copies_the_chapter_pages_address(browser, base_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(base_url + "handouts/chapter-1/")
+    link = page.locator("a.question-link", has_text="ch1-q3")
+    assert link.get_attribute("href") == "../../chapters/chapter-1/#ch1-q3"
+    button = link.locator("xpath=following-sibling::button[1]")
+    assert button.get_attribute("aria-label") == "Copy link to question ch1-q3"
+    button.click()
+    page.wait_for_function("document.getElementById('guide-status')?.textContent.includes('copied')")
+    assert page.evaluate("navigator.clipboard.readText()") == base_url + "chapters/chapter-1/#ch1-q3"
     context.close()

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import citations, exports
+from . import citations, exports, templates
 from .bibliography import Bibliography, Entry
 from .chapter import valid_further_reading
 from .glossary import Glossary
 from .sources import Chapter, Page
+from .themes import label as theme_label
 
 DOWNLOADS = "downloads"
 KIND_LABELS = {"article": "Journal article", "book": "Book", "chapter": "Book chapter",
@@ -91,7 +92,7 @@ def entry_markdown(entry: Entry, reference_html: str, uses: list[Use]) -> str:
     }
     opening = "<li " + " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items()) \
         + ' markdown="1">'
-    themes = ", ".join(t.replace("-", " ") for t in entry.keywords)
+    themes = ", ".join(theme_label(t) for t in entry.keywords)
     meta = [f"*{KIND_LABELS[entry.kind]}*"]
     if themes:
         meta.append(f"Themes: {themes}")
@@ -134,7 +135,9 @@ def reading_lists(bib: Bibliography, uses: dict[str, list[Use]],
 def filter_options(bib: Bibliography, records: list[Chapter]) -> str:
     """JSON for the page's filters: chapters, themes and kinds that occur, and the year range."""
     chapters = [{"value": c.slug, "label": c.label} for c in records]
-    themes = sorted({t for e in bib.entries.values() for t in e.keywords})
+    used = {t for e in bib.entries.values() for t in e.keywords}
+    themes = sorted(({"value": t, "label": theme_label(t)} for t in used),
+                    key=lambda item: item["label"])
     kinds = [k for k in KIND_LABELS if any(e.kind == k for e in bib.entries.values())]
     years = sorted(int(e.year) for e in bib.entries.values() if re.fullmatch(r"\d{4}", e.year))
     return json.dumps({
@@ -143,6 +146,18 @@ def filter_options(bib: Bibliography, records: list[Chapter]) -> str:
         "kinds": [{"value": k, "label": KIND_LABELS[k]} for k in kinds],
         "years": [years[0], years[-1]] if years else [],
     })
+
+
+def chapter_downloads(bib: Bibliography, uses: dict[str, list[Use]], records: list[Chapter],
+                      src: str = "bibliography.md") -> str:
+    """One hidden paragraph per chapter with a reading list: its RIS and BibTeX files. The
+    page's script shows the one for the chapter selected in the filter."""
+    lists = reading_lists(bib, uses, records)
+    up = "../" * page_url(src).count("/")
+    rows = [{"slug": r.slug, "label": r.label, "count": len(lists[r.stem]),
+             "ris": f"{up}{DOWNLOADS}/{r.stem}.ris", "bib": f"{up}{DOWNLOADS}/{r.stem}.bib"}
+            for r in records if r.stem in lists]
+    return templates.render("bib-chapter-downloads.html.j2", rows=rows)
 
 
 def options_script(bib: Bibliography, records: list[Chapter]) -> str:

@@ -1,8 +1,16 @@
-"""How to cite the book and each chapter page of the guide, in APA 7 and Harvard.
+"""How to cite the book and each page of the guide, in APA 7 and Harvard.
 
-The book's record comes from bibliography.bib; each page's record is made from the book's
-contents and the page's address. Both are formatted by the same pandoc + CSL path as the
+The book's record comes from bibliography.bib; a page of the guide is one kind of record
+(`web_page_entry`: a web page with no author and no date, the site title as publisher, the
+address), used for every chapter page's "Cite this page" box and for the example on the About
+page (`<!-- guide:cite-guide -->`). All are formatted by the same pandoc + CSL path as the
 bibliography (two pandoc runs for the whole site), and exported with exports.py.
+
+Retrieval dates. APA 7 (Publication Manual, 7th ed., section 9.16) asks for a retrieval date
+only when a page is designed to change over time (a dictionary entry, a social-media profile, a
+page of live data) and is not archived. The guide's pages are study material, corrected from
+time to time but not designed to change, so no reference to the guide carries a retrieval date:
+not the boxes, not the downloads, not the About page's pattern.
 """
 
 from __future__ import annotations
@@ -10,24 +18,45 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from . import bibpage, exports, render
+from markupsafe import Markup
+
+from . import bibpage, exports, render, templates
 from .bibliography import Entry
 from .sources import Chapter
 
 STYLES = {"APA 7": "apa", "Harvard": "harvard-cite-them-right"}
 BOOK_KEY = "perrin2025peer"
+EXAMPLE_SRC = "glossary.md"       # the About page's worked example
+EXAMPLE_KEY = "guideglossary"
+PATTERN_TITLE = "Title of the page"
+PATTERN_URL = "Address of the page"
 
 
 def page_key(record: Chapter) -> str:
     return "guide" + record.stem.replace("-", "")
 
 
-def page_entry(record: Chapter, url: str, site_name: str) -> Entry:
-    """A web page with no named author or date (APA: title first, then n.d.)."""
-    title = record.heading
-    return Entry(key=page_key(record), type="misc", line=0,
+def web_page_entry(key: str, title: str, url: str, site_name: str) -> Entry:
+    """A page of the guide: a web page with no named author or date (APA: title first, then
+    n.d.), the site title as it is everywhere (mkdocs.yml `site_name`), and its address."""
+    return Entry(key=key, type="misc", line=0,
                  fields={"title": title, "howpublished": site_name, "url": url},
                  raw={"title": "{" + title + "}", "howpublished": site_name, "url": url})
+
+
+def page_entry(record: Chapter, url: str, site_name: str) -> Entry:
+    return web_page_entry(page_key(record), record.heading, url, site_name)
+
+
+def example_entry(title: str, site_url: str, site_name: str) -> Entry:
+    return web_page_entry(EXAMPLE_KEY, title, address(site_url, EXAMPLE_SRC), site_name)
+
+
+def guide_howto(example: dict[str, str], site_name: str) -> str:
+    """The About page's "How to cite this guide": the pattern, then the glossary as example,
+    formatted by the same record and styles as every "Cite this page" box."""
+    return templates.render("cite-guide.md.j2", site_name=site_name, title=PATTERN_TITLE,
+                            url=PATTERN_URL, examples={k: Markup(v) for k, v in example.items()})
 
 
 def formatted(entries: list[Entry]) -> dict[str, dict[str, str]]:
@@ -36,8 +65,8 @@ def formatted(entries: list[Entry]) -> dict[str, dict[str, str]]:
         bib = Path(folder) / "cite.bib"
         bib.write_text(exports.to_bibtex(entries), encoding="utf-8")
         by_style = {label: render.format_references(bib, style) for label, style in STYLES.items()}
-    # APA 7 needs no retrieval date for a page that is not meant to change; the 2020 CSL style
-    # still writes "Retrieved" before the address when there is no date.
+    # No retrieval date (see the module's docstring); the 2020 CSL style still writes
+    # "Retrieved" before the address when there is no date.
     return {e.key: {label: refs.get(e.key, "").replace("Retrieved <a ", "<a ")
                     for label, refs in by_style.items()}
             for e in entries}
@@ -76,5 +105,9 @@ def insert_section(markdown: str, section: str) -> str:
     return markdown.rstrip() + "\n\n" + section
 
 
+def address(site_url: str, src: str) -> str:
+    return site_url.rstrip("/") + "/" + bibpage.page_url(src)
+
+
 def page_url(site_url: str, record: Chapter) -> str:
-    return site_url.rstrip("/") + "/" + bibpage.page_url(record.page)
+    return address(site_url, record.page)

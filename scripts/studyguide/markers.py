@@ -40,6 +40,9 @@ MARKERS: dict[str, Spec] = {
     "bibliography-list": Spec(frozenset({"bibliography.md"})),
     "bibliography-count": Spec(frozenset({"bibliography.md"})),
     "bibliography-options": Spec(frozenset({"bibliography.md"})),
+    "bibliography-downloads": Spec(frozenset({"bibliography.md"})),
+    "helpline": Spec(ANY_PAGE),
+    "cite-guide": Spec(frozenset({"about/index.md"})),
     "ebook-size": Spec(frozenset({"index.md", "about/index.md"})),
     "offline": Spec(frozenset({"index.md", "about/index.md"})),
     "lo": Spec(CHAPTER_PAGES, renders=False),   # the outcomes an activity step or prompt serves

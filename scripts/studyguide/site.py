@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import (bibliography, bibpage, chapter, cite, citations, ebook, exports, glossary, hub, links,
-               markers, metadata, offline, render, sources, transforms, truth)
+from . import (bibliography, bibpage, chapter, cite, citations, ebook, exports, glossary, helplines,
+               hub, links, markers, metadata, offline, render, sources, transforms, truth)
 from . import citeproc as citeproc_module
 from .problems import Problem
 from .sources import Chapter, Page
@@ -87,6 +87,11 @@ class Guide:
             "offline": lambda _: offline.control_html(),  # its size is filled in after the build
             "bibliography-options": lambda _: bibpage.options_script(self.bib,
                                                                      self.chapter_records),
+            "bibliography-downloads": lambda _: bibpage.chapter_downloads(
+                self.bib, self.uses, self.chapter_records, src_uri),
+            "helpline": helplines.render_marker,
+            "cite-guide": lambda _: cite.guide_howto(self.citation_texts[cite.EXAMPLE_KEY],
+                                                     self.site_name),
         }
         if record is not None:
             page = self.pages[src_uri]
@@ -102,8 +107,14 @@ class Guide:
                 markdown = cite.insert_section(markdown, cite.section_markdown(
                     record, {k: self.citation_texts[k] for k in
                              (cite.BOOK_KEY, cite.page_key(record))}, src_uri))
+            markdown = cite.insert_section(markdown, transforms.print_answers(page))
         if src_uri.startswith(f"{HANDOUTS}/"):
-            markdown = transforms.render_questions(markdown)
+            chapter_src = f"chapters/{src_uri.split('/', 1)[1]}"
+            markdown = transforms.render_questions(
+                markdown, link_base=bibpage.relative_url(src_uri, chapter_src))
+        if self.site_url:
+            markdown = transforms.print_address(
+                markdown, self.site_url.rstrip("/") + "/" + bibpage.page_url(src_uri))
         markdown = markers.expand(markdown, handlers)
         if src_uri == glossary.FILE:
             markdown = glossary.add_usage(markdown, self.glossary_usage)
@@ -132,9 +143,13 @@ class Guide:
 
     @cached_property
     def citation_texts(self) -> dict[str, dict[str, str]]:
-        """APA 7 and Harvard text of the book and of every chapter page (two pandoc runs)."""
+        """APA 7 and Harvard text of the book, of every chapter page and of the About page's
+        example (two pandoc runs)."""
         entries = [self.bib.entries[cite.BOOK_KEY]] + [
             self.page_citation_entries(src)[1] for src in self.chapters]
+        if cite.EXAMPLE_SRC in self.pages:
+            entries.append(cite.example_entry(self.pages[cite.EXAMPLE_SRC].title, self.site_url,
+                                              self.site_name))
         return cite.formatted(entries)
 
 
@@ -151,7 +166,7 @@ class Guide:
 
     def handouts(self) -> dict[str, str]:
         """docs-relative path -> Markdown of each chapter's seminar handout page."""
-        return {f"{HANDOUTS}/{record.stem}.md": transforms.handout(page, record)
+        return {f"{HANDOUTS}/{record.stem}.md": transforms.handout(page, record, self.site_name)
                 for record, page in self.chapter_pairs()}
 
     def downloads(self) -> dict[str, str | bytes]:
@@ -202,6 +217,7 @@ def read(root: Path) -> tuple[Guide | None, list[Problem]]:
     for src, page in pages.items():
         problems += chapter.page_problems(page)
         problems += markers.problems(page.body, page.rel, src, src in by_page, page.body_line)
+        problems += helplines.problems(markers.find(page.body, page.body_line), page.rel)
         problems += [Problem(p.file, p.line + page.body_line - 1, p.message)
                      for p in citations.check(page.body, bib.keys, page.rel, root=root)]
         record = by_page.get(src)

@@ -11,7 +11,7 @@ import re
 from markupsafe import Markup
 
 from . import templates
-from .chapter import QUESTION_RE, questions, sections, summary_parts
+from .chapter import QUESTION_RE, SELF_CHECK_RE, _self_check_items, questions, section, sections, summary_parts
 from .mdlines import code_mask
 from .sources import Chapter, Page
 
@@ -20,14 +20,16 @@ LEADER_NOTE_RE = re.compile(r'^[ \t]+\?\?\?\+? note "For discussion leaders"\n(?
 CONTENT_NOTE_RE = re.compile(r'^!!! warning "Content note"\n(?:[ \t]+.*\n?)+', re.M)
 
 
-def render_questions(markdown: str) -> str:
-    """Turn `1. {#ch1-q3} Text` into a list item with an anchor and a visible permalink."""
+def render_questions(markdown: str, link_base: str = "") -> str:
+    """Turn `1. {#ch1-q3} Text` into a list item with an anchor and a visible permalink. On a
+    handout, `link_base` is the chapter page's address: the permalinks (and the "Copy link"
+    buttons made from them) lead to the question on the chapter page, which lecturers cite."""
     out: list[str] = []
     pending: str | None = None  # id whose permalink goes at the end of the current paragraph
     for line, in_code in zip(markdown.split("\n"), code_mask(markdown)):
         match = None if in_code else QUESTION_RE.match(line)
         if pending and (not line.strip() or match or re.match(r"^\s+(\?\?\?|!!!)", line)):
-            out[-1] += templates.render("question-link.html.j2", id=pending)
+            out[-1] += templates.render("question-link.html.j2", id=pending, base=link_base)
             pending = None
         if match:
             qid = match.group("id")
@@ -36,7 +38,7 @@ def render_questions(markdown: str) -> str:
             pending = qid
         out.append(line)
     if pending:
-        out[-1] += templates.render("question-link.html.j2", id=pending)
+        out[-1] += templates.render("question-link.html.j2", id=pending, base=link_base)
     return "\n".join(out)
 
 
@@ -66,6 +68,34 @@ def add_handout_link(markdown: str, target: str) -> str:
                   + "\n", markdown, count=1, flags=re.M)
 
 
+def print_answers(page: Page) -> str:
+    """The self-check answers as one list for paper (hidden on screen, shown by print.css):
+    a printed chapter page shows its questions without their answers, then the answers at the
+    end. Made from the same `??? question` items as the on-screen self-check."""
+    found = section(page, "Check your understanding")
+    items = []
+    for _, item in _self_check_items(found.text, found.line + 1) if found else []:
+        head = SELF_CHECK_RE.match(item)
+        if not head:
+            continue
+        body = [line[4:] if line.startswith("    ") else line.lstrip("\t")
+                for line in item.split("\n")[1:]]
+        paragraphs = [p.strip() for p in "\n".join(body).strip().split("\n\n") if p.strip()]
+        items.append({"question": re.sub(r"^\d+\.\s*", "", head.group("title")),
+                      "paragraphs": [Markup(" ".join(p.split())) for p in paragraphs]})
+    return templates.render("print-answers.md.j2", items=items) if items else ""
+
+
+def print_address(markdown: str, url: str) -> str:
+    """A line for paper under the page's title: the page's address (hidden on screen)."""
+    line = templates.render("print-address.html.j2", url=url)
+    lines = markdown.split("\n")
+    for index, (text, in_code) in enumerate(zip(lines, code_mask(markdown))):
+        if not in_code and re.match(r"^# \S", text):
+            return "\n".join(lines[: index + 1] + ["", line, ""] + lines[index + 1:])
+    return line + "\n\n" + markdown
+
+
 def core_first(page: Page) -> str:
     """The handout's questions: the three core ones first, then the rest, each numbered as its
     id (a one-item list with `start`, since the numbers are no longer consecutive)."""
@@ -82,7 +112,8 @@ def core_first(page: Page) -> str:
                         *map(block, rest)])
 
 
-def handout(page: Page, chapter: Chapter) -> str:
+def handout(page: Page, chapter: Chapter,
+            site_name: str = "Peer Support in Prison: A Study Guide") -> str:
     """A one-page seminar handout: the chapter's questions (core first) and activity, then the
     Summary paragraphs (front matter `handout_summary`) and Key concepts the tasks rely on."""
     found = {s.title: s for s in sections(page)}
@@ -104,5 +135,6 @@ def handout(page: Page, chapter: Chapter) -> str:
     note = CONTENT_NOTE_RE.search(page.body)
     return templates.render("handout.md.j2", title=f"Seminar handout: {chapter.label}",
                             chapter=chapter, back=chapter.page.rsplit("/", 1)[-1],
+                            site_name=site_name,
                             note=Markup(note.group(0).strip()) if note else "",
                             parts=parts) + "\n"

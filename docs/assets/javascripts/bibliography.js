@@ -1,10 +1,15 @@
-/* The bibliography page: filter as you type, by chapter, theme, type and year; a live count
-   for screen readers; the selection kept in the address (?text=hope&chapter=3) so it can be
-   shared; a "Copy BibTeX" button per entry. Without JavaScript the full list shows. */
+/* The bibliography page: filter as you type, by chapter, theme, type and year; a count beside
+   the search box, announced politely to screen readers; the selection kept in the address
+   (?text=hope&chapter=3) so it can be shared; the site search's highlight (?h=hope) fills the
+   text filter; the secondary filters folded on small screens unless one is in use; the selected
+   chapter's reading-list downloads; an empty state with "Clear filters"; a "Copy BibTeX" button
+   per entry. Without JavaScript the full list shows. */
 (function () {
   "use strict";
 
   var FIELDS = ["text", "chapter", "theme", "type", "from", "to"];
+  var SECONDARY = ["chapter", "theme", "type", "from", "to"];
+  var NARROW = "(max-width: 44.9375em)";  /* Material's breakpoint for phones */
 
   function init() {
     var form = document.getElementById("bib-filter");
@@ -18,15 +23,20 @@
     var texts = entries.map(function (li) { return normalise(li.textContent); });
 
     fill(form.elements.chapter, options.chapters);
-    fill(form.elements.theme, options.themes.map(function (t) {
-      return { value: t, label: t.replace(/-/g, " ") };
-    }));
+    fill(form.elements.theme, options.themes);
     fill(form.elements.type, options.kinds);
     if (options.years.length) {
       form.elements.from.placeholder = options.years[0];
       form.elements.to.placeholder = options.years[1];
     }
     read(form);
+    var more = document.getElementById("bib-more");
+    var empty = document.getElementById("bib-empty");
+    var lists = Array.prototype.slice.call(form.querySelectorAll(".bib-chapter-list"));
+    if (more && window.matchMedia && window.matchMedia(NARROW).matches) {
+      var state0 = values(form);
+      more.open = SECONDARY.some(function (name) { return state0[name]; });
+    }
 
     var timer;
     function update(announce) {
@@ -49,6 +59,8 @@
       var search = query.toString() ? "?" + query.toString() : "";
       history.replaceState(null, "", location.pathname + search + location.hash);
       share.href = location.pathname + search;
+      lists.forEach(function (p) { p.hidden = p.dataset.chapter !== state.chapter; });
+      if (empty) empty.hidden = shown > 0;
       var message = shown + " of " + entries.length + " works";
       clearTimeout(timer);
       if (announce) {
@@ -61,6 +73,12 @@
     form.addEventListener("input", function () { update(true); });
     form.addEventListener("submit", function (event) { event.preventDefault(); update(true); });
     form.addEventListener("reset", function () { setTimeout(function () { update(true); }, 0); });
+    if (empty) {
+      /* The empty state's button hides itself: keep the keyboard focus on the search box. */
+      empty.querySelector("button").addEventListener("click", function () {
+        setTimeout(function () { form.elements.text.focus(); }, 0);
+      });
+    }
     update(false);
     addCopyButtons(entries);
   }
@@ -89,6 +107,8 @@
     FIELDS.forEach(function (name) {
       if (params.has(name)) form.elements[name].value = params.get(name);
     });
+    /* Arriving from the site search: its highlight parameter is the words searched for. */
+    if (!params.has("text") && params.get("h")) form.elements.text.value = params.get("h");
   }
 
   function addCopyButtons(entries) {

@@ -1,0 +1,70 @@
+"""Helplines, written once: `<!-- guide:helpline name="samaritans" -->` on any page renders the
+numbers as `tel:` links and the website as an `https:` link, from this table and the template
+templates/helpline.md.j2. The sentence around the marker stays in the page's own words.
+
+Numbers and addresses as the services publish them (samaritans.org; stopitnow.org.uk/helpline/).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import templates
+from .markers import Marker
+from .problems import Problem
+
+
+@dataclass(frozen=True)
+class Number:
+    shown: str       # as printed: "116 123"
+    where: str       # who can call it, as the page says: "UK and Ireland", "free from the UK"
+
+    @property
+    def tel(self) -> str:
+        """RFC 3966: the digits, with a leading + kept (116 123 -> tel:116123)."""
+        return "tel:" + re.sub(r"[^\d+]", "", self.shown)
+
+
+@dataclass(frozen=True)
+class Helpline:
+    name: str
+    numbers: tuple[Number, ...]
+    site: str        # as printed: "samaritans.org"
+    url: str         # the https address the site link opens
+
+
+HELPLINES: dict[str, Helpline] = {
+    "samaritans": Helpline("Samaritans", (Number("116 123", "UK and Ireland"),),
+                           "samaritans.org", "https://www.samaritans.org/"),
+    "stop-it-now": Helpline("Stop It Now!", (Number("0808 1000 900", "free from the UK"),
+                                             Number("+44 1372 847 161", "from Ireland")),
+                            "stopitnow.org.uk", "https://www.stopitnow.org.uk/helpline/"),
+}
+
+
+class UnknownHelpline(ValueError):
+    pass
+
+
+def render(name: str) -> str:
+    helpline = HELPLINES.get(name)
+    if helpline is None:
+        raise UnknownHelpline(f"unknown helpline '{name}'; known: {', '.join(sorted(HELPLINES))}")
+    return templates.render(f"helpline-{name}.md.j2", helpline=helpline)
+
+
+def render_marker(marker: Marker) -> str:
+    return render(marker.args.get("name", ""))
+
+
+def problems(found: list[Marker], rel: str) -> list[Problem]:
+    """Located problems for helpline markers whose name is missing or unknown."""
+    known = " or ".join(f'name="{name}"' for name in sorted(HELPLINES))
+    return [Problem(rel, m.line, f"helpline marker has {_name(m)}; write {known}")
+            for m in found if m.name == "helpline" and m.args.get("name") not in HELPLINES]
+
+
+def _name(marker: Marker) -> str:
+    name = marker.args.get("name")
+    return "no name" if name is None else f'the unknown name "{name}"'
