@@ -40,6 +40,20 @@ HELPLINES: dict[str, Helpline] = {
     "stop-it-now": Helpline("Stop It Now!", (Number("0808 1000 900", "free from the UK"),
                                              Number("+44 1372 847 161", "from Ireland")),
                             "stopitnow.org.uk", "https://www.stopitnow.org.uk/helpline/"),
+    # The services on the teaching page on sensitive topics (numbers as each service's own
+    # site gives them; the page links each site beside the number).
+    "rape-crisis-scotland": Helpline("Rape Crisis Scotland", (Number("08088 01 03 02", ""),),
+                                     "rapecrisisscotland.org.uk",
+                                     "https://www.rapecrisisscotland.org.uk/"),
+    "ni-abuse-helpline": Helpline("Domestic and Sexual Abuse Helpline",
+                                  (Number("0808 802 1414", ""),), "nexusni.org",
+                                  "https://nexusni.org/"),
+    "drcc": Helpline("Dublin Rape Crisis Centre", (Number("1800 77 88 88", ""),), "drcc.ie",
+                     "https://drcc.ie/"),
+    "pact": Helpline("Prisoners' Families Helpline", (Number("0808 808 3444", ""),),
+                     "prisonadvice.org.uk", "https://www.prisonadvice.org.uk/pact-helpline"),
+    "families-outside": Helpline("Families Outside", (Number("0800 254 0088", ""),),
+                                 "familiesoutside.org.uk", "https://www.familiesoutside.org.uk/"),
 }
 
 
@@ -51,7 +65,8 @@ def render(name: str) -> str:
     helpline = HELPLINES.get(name)
     if helpline is None:
         raise UnknownHelpline(f"unknown helpline '{name}'; known: {', '.join(sorted(HELPLINES))}")
-    return templates.render(f"helpline-{name}.md.j2", helpline=helpline)
+    own = templates.TEMPLATES / f"helpline-{name}.md.j2"  # a sentence of its own, or just the number
+    return templates.render(own.name if own.exists() else "helpline-number.md.j2", helpline=helpline)
 
 
 def render_marker(marker: Marker) -> str:

@@ -96,14 +96,15 @@ def print_address(markdown: str, url: str) -> str:
     return line + "\n\n" + markdown
 
 
-def core_first(page: Page) -> str:
+def core_first(page: Page, link_base: str = "") -> str:
     """The handout's questions: the three core ones first, then the rest, each numbered as its
     id (a one-item list with `start`, since the numbers are no longer consecutive)."""
     items = questions(page)
     def block(question) -> str:
         return (f'<ol start="{question.number}" markdown="1">\n<li markdown="1">\n'
                 + templates.render("question.html.j2", id=question.id) + question.text
-                + templates.render("question-link.html.j2", id=question.id) + "\n</li>\n</ol>")
+                + templates.render("question-link.html.j2", id=question.id, base=link_base)
+                + "\n</li>\n</ol>")
     core = [q for q in items if q.core]
     rest = [q for q in items if not q.core]
     if not core:
@@ -119,7 +120,10 @@ def handout(page: Page, chapter: Chapter,
     found = {s.title: s for s in sections(page)}
     parts = []
     if "Seminar questions" in found:
-        parts.append(("Seminar questions", Markup(core_first(page))))
+        from .bibpage import relative_url  # the permalinks lead to the chapter page's questions
+
+        base = relative_url(f"handouts/{chapter.stem}.md", chapter.page)
+        parts.append(("Seminar questions", Markup(core_first(page, base))))
     if "Seminar activity" in found:
         parts.append(("Seminar activity", Markup(found["Seminar activity"].text.strip("\n"))))
     summary = summary_parts(page)
