@@ -56,6 +56,7 @@ OPTIONS = (3, 5)
 KEYS = {"id", "type", "question", "options", "correct", "accept", "answer", "why", "source", "lo"}
 REQUIRED = ("id", "type", "question", "answer", "why", "source", "lo")
 GUIDE_TITLE = "Peer Support in Prison: A Study Guide"
+CATEGORY = "Peer Support in Prison study guide"   # a VLE category name (no colon)
 
 
 @dataclass(frozen=True)
@@ -348,7 +349,7 @@ def choices(item: Item) -> list[tuple[str, bool]]:
 
 
 def category(record: Chapter) -> str:
-    return f"{GUIDE_TITLE}/{record.label}"
+    return f"{CATEGORY}/{record.label}"
 
 
 # --- GIFT (Moodle) -----------------------------------------------------------------------------------
@@ -368,7 +369,7 @@ def to_gift(banks: list[Bank], bib) -> str:
         out += [f"$CATEGORY: $course$/top/{category(bank.chapter)}", ""]
         for item in bank.items:
             general = "####" + gift_escape(feedback(item, bib))
-            head = f"::{gift_escape(item.id)}::{gift_escape(item.question)}"
+            head = f"::{gift_escape(item.id)}::{gift_escape(plain(item.question))}"
             if item.type == "true-false":
                 body = ("TRUE" if item.correct else "FALSE") + general
                 out.append(f"{head} {{{body}}}")
@@ -402,8 +403,8 @@ def to_moodle_xml(banks: list[Bank], bib) -> bytes:
                     "short-answer": "shortanswer"}[item.type]
             q = etree.SubElement(quiz, "question", type=kind)
             etree.SubElement(etree.SubElement(q, "name"), "text").text = \
-                f"{item.id}: {item.question}"
-            _html_text(q, "questiontext", item.question)
+                f"{item.id}: {plain(item.question)}"
+            _html_text(q, "questiontext", plain(item.question))
             _html_text(q, "generalfeedback", feedback(item, bib))
             etree.SubElement(q, "defaultgrade").text = "1"
             etree.SubElement(q, "penalty").text = "0" if item.type == "true-false" else "0.3333333"
@@ -472,7 +473,7 @@ def qti_assessment(title: str, ident: str, items: list[Item], bib, profile: str 
                   if profile == "cc" else
                   [("question_type", CANVAS_TYPES[item.type]), ("points_possible", "1")])
         presentation = etree.SubElement(node, "presentation")
-        _mattext(presentation, item.question)
+        _mattext(presentation, plain(item.question))
         responses = choices(item)
         idents = [f"{qti_ident(item.id)}_{n}" for n in range(1, len(responses) + 1)]
         if item.type == "short-answer":
