@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from studyguide import bibliography, chapter, links, metadata, quiz, site, sources
@@ -119,6 +121,18 @@ def test_each_schema_problem_is_located(change, expected):
     _, problems = parse(broken)
     assert any(p.startswith("docs/quiz/chapter-2.yml:") and expected in p for p in problems), \
         "\n".join(problems)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_damaged_files_give_problems_never_exceptions(data):
+    lines = BANK_TEXT.split("\n")
+    cut = data.draw(st.integers(0, len(lines) - 1))
+    junk = data.draw(st.text(alphabet=st.sampled_from(list("ab :-[]{}\"'#\n\t@0")), max_size=12))
+    damaged = "\n".join(lines[:cut] + [junk] + lines[cut + data.draw(st.integers(0, 2)):])
+    bank, problems = parse(damaged)
+    assert all(re.match(r"^docs/quiz/chapter-2\.yml:\d+: ", p) for p in problems), problems
+    assert all(isinstance(i, quiz.Item) for i in bank.items)
 
 
 def test_missing_and_stray_files_are_located(tmp_path):

@@ -112,18 +112,19 @@ def read(root: Path, records: list[Chapter], bib_keys, pages=None) -> tuple[dict
     banks: dict[str, Bank] = {}
     problems: list[Problem] = []
     wanted = {file_for(r): r for r in records if pages is None or r.page in pages}
+    known = {file_for(r) for r in records}
     for path in sorted((root / FOLDER).glob("*")) if (root / FOLDER).is_dir() else []:
         rel = f"{FOLDER}/{path.name}"
-        if rel not in wanted:
-            stems = ", ".join(sorted(Path(w).name for w in wanted))
+        if rel not in known:
+            stems = ", ".join(sorted(Path(w).name for w in known))
             problems.append(Problem(rel, 1, f"no chapter page is called {path.stem}.md; name "
                                     f"each file after its chapter page ({stems})"))
     seen: dict[str, str] = {}
     for rel, record in wanted.items():
         if not (root / rel).is_file():
             problems.append(Problem(rel, 1, f"missing: the self-check items of docs/{record.page} "
-                                    "live in this file; create it (see the README, 'Self-check "
-                                    "items and the quiz bank')"))
+                                    "live in this file; create it (the schema is at the top of "
+                                    "scripts/studyguide/quiz.py)"))
             continue
         text, found = read_text(root / rel, rel)
         problems += found
