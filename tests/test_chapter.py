@@ -15,6 +15,7 @@ from studyguide import bibliography, chapter, glossary, site, sources
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = (Path(__file__).parent / "fixtures" / "pages" / "valid_chapter.md").read_text()
+QUIZ = (Path(__file__).parent / "fixtures" / "quiz" / "valid_chapter.yml").read_text()  # its self-check
 CONTENTS = sources.load_contents(ROOT)[1]
 GLOSSARY_PAGE = sources.read_page(ROOT / "docs/glossary.md", ROOT)[0]
 GLOSSARY = set(glossary.parse(GLOSSARY_PAGE).terms)
@@ -90,8 +91,9 @@ def test_valid_fixture_passes(tmp_path):
      "missing section '## Seminar activity'"),
     (lambda t: t.replace("**Time:** 50 minutes", "**Time:** 20 minutes"),
      "Seminar activity: 20 minutes; plan 45-60"),
-    (lambda t: t.replace("    *Why:* b.\n\n??? question \"2.", "??? question \"2."),
-     "Check your understanding: item '1. One?' needs '**Answer:**' and '*Why:*'"),
+    (lambda t: t.replace("<!-- guide:self-check -->", '??? question "1. One?"\n    **Answer:** a.'),
+     "Check your understanding: keep only the marker '<!-- guide:self-check -->'; the items "
+     "live in docs/quiz/chapter-2.yml"),
     (lambda t: t.replace('title: "Peer Support in Prisons: A Magnified Effect?"',
                          'title: "Peer support in prisons"'),
      ":2: front matter: title 'Peer support in prisons' differs from the publisher's contents"),
@@ -120,6 +122,7 @@ def test_a_broken_chapter_page_fails_the_build(tmp_path):
         "docs/index.md": "# Home\n",
         "docs/glossary.md": (ROOT / "docs/glossary.md").read_text(),
         "docs/chapters/chapter-2.md": broken,
+        "docs/quiz/chapter-2.yml": QUIZ,
     })
     result = mkdocs_build(project / "site", project / "mkdocs.yml")
     assert result.returncode != 0
@@ -211,6 +214,7 @@ def project_with(tmp_path, chapter_text: str, glossary: str | None = None) -> Pa
         "docs/index.md": "# Home\n",
         "docs/glossary.md": glossary or (ROOT / "docs/glossary.md").read_text(),
         "docs/chapters/chapter-2.md": chapter_text,
+        "docs/quiz/chapter-2.yml": QUIZ,
     })
     return project
 

@@ -320,7 +320,8 @@ def test_the_same_inputs_give_the_same_bytes(guide, epub_bytes):
 
 
 def test_the_cache_returns_the_same_file_and_follows_the_input(guide, epub_bytes, tmp_path):
-    sources = [ebook.Source(src, p.meta, p.body) for src, p in guide.chapters.items()]
+    sources = [ebook.Source(src, p.meta, guide.body_with_self_check(src))
+               for src, p in guide.chapters.items()]
     glossary = guide.pages["glossary.md"].body
     args = (guide.contents, ROOT / "bibliography.bib", TEST_SITE_URL)
     assert ebook.epub(sources, glossary, *args, DATE, cache_dir=tmp_path) == epub_bytes

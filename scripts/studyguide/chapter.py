@@ -55,7 +55,6 @@ LO_ATTR_RE = re.compile(r"^lo=(?P<value>\S*)$")
 LO_MARKER_RE = re.compile(r"<!--\s*guide:lo(?P<args>(?:[^-]|-(?!->))*?)-->")
 LO_SECTIONS = ("With the book open", "Seminar activity")
 LEAD_IN_RE = re.compile(r"^\*\*(?P<lead>[^*]+?)\.?\*\*")
-SELF_CHECK_RE = re.compile(r'^\?\?\?\+?\s+question\s+"(?P<title>[^"]*)"')
 H2_RE = re.compile(r"^##\s+(?P<title>.+?)\s*(\{[^}]*\})?\s*$")
 CITATION_RE = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
 TIME_RE = re.compile(r"\*\*Time:\*\*\s*(?P<minutes>\d+)\s*minutes", re.I)
@@ -203,28 +202,18 @@ def summary_parts(page: Page) -> dict[str, str]:
     return {lead: "\n\n".join(text) for lead, text in parts.items()}
 
 
-def _self_check_items(text: str, first_line: int) -> list[tuple[int, str]]:
-    """(file line, text) of each `??? question` block of a section."""
-    items: list[tuple[int, list[str]]] = []
-    for number, line in enumerate(text.split("\n"), first_line):
-        if line.startswith("???"):
-            items.append((number, [line]))
-        elif items:
-            items[-1][1].append(line)
-    return [(number, "\n".join(lines)) for number, lines in items]
+def self_check_items(page: Page) -> list:
+    """The page's self-check items (quiz.Item records from docs/quiz/), as the loader attached
+    them; [] for a page read on its own."""
+    bank = getattr(page, "quiz", None)
+    return list(bank.items) if bank is not None else []
 
 
 def self_checks(page: Page) -> list[SelfCheck]:
-    """The 'Check your understanding' items: question (without its number) and answer text."""
-    found = section(page, "Check your understanding")
-    result = []
-    for line, item in _self_check_items(found.text, found.line + 1) if found else []:
-        head = SELF_CHECK_RE.match(item)
-        answer = re.search(r"\*\*Answer:\*\*\s*(.+?)(?:\n\s*\n|$)", item, re.S)
-        if head and answer:
-            question = re.sub(r"^\d+\.\s*", "", head.group("title"))
-            result.append(SelfCheck(question, plain_text(answer.group(1)), line))
-    return result
+    """The 'Check your understanding' items: question and answer as plain text, and the line of
+    each item in its data file (docs/quiz/<stem>.yml)."""
+    return [SelfCheck(item.question, plain_text(item.answer), item.line)
+            for item in self_check_items(page)]
 
 
 COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
@@ -401,21 +390,41 @@ def _questions(page: Page, found: Section) -> list[Problem]:
     return problems
 
 
+SELF_CHECK_MARKER = "<!-- guide:self-check -->"
+
+
 def _self_checks(page: Page, found: Section) -> list[Problem]:
+    """The section holds only the marker; the items (docs/quiz/<stem>.yml, attached by the
+    loader) number 5-8, each with an answer and a why, and serve this page's outcomes."""
+    from .markers import MARKER_RE
+
     problems = []
-    items = _self_check_items(found.text, found.line + 1)
+    named = [m for m in MARKER_RE.finditer(found.text) if m.group("name") == "self-check"]
+    rest = MARKER_RE.sub(lambda m: "" if m.group("name") == "self-check" else m.group(0),
+                         found.text).strip()
+    if len(named) != 1 or rest:
+        problems.append(Problem(page.rel, found.line, "Check your understanding: keep only the "
+                                f"marker '{SELF_CHECK_MARKER}'; the items live in docs/quiz/"
+                                f"{page.src.rsplit('/', 1)[-1][:-3]}.yml"))
+    bank = getattr(page, "quiz", None)
+    if bank is None:
+        return problems
     low, high = LIMITS["self_checks"]
-    if not low <= len(items) <= high:
-        problems.append(Problem(page.rel, found.line, f"Check your understanding: needs "
-                                f"{low}-{high} '??? question' items (has {len(items)})"))
-    for line, item in items:
-        head = SELF_CHECK_RE.match(item)
-        if not head:
-            problems.append(Problem(page.rel, line, "Check your understanding: items are "
-                                    "'??? question \"N. …\"' blocks"))
-        elif "**Answer:**" not in item or "*Why:*" not in item:
-            problems.append(Problem(page.rel, line, f"Check your understanding: item "
-                                    f"{head.group('title')!r} needs '**Answer:**' and '*Why:*'"))
+    if not low <= len(bank.items) <= high:
+        problems.append(Problem(bank.rel, 1, f"needs {low}-{high} self-check items for "
+                                f"docs/{page.src} (has {len(bank.items)})"))
+    outcomes = 0
+    glance = section(page, "At a glance")
+    if glance is not None:
+        outcomes = sum(1 for _, line in glance.lines() if OUTCOME_RE.match(line))
+    for item in bank.items:
+        if not item.answer.strip() or not item.why.strip():
+            problems.append(Problem(bank.rel, item.line, f"{item.id}: needs 'answer' and 'why'"))
+        for number in item.lo:
+            if outcomes and not 1 <= number <= outcomes:
+                problems.append(Problem(bank.rel, item.line_of("lo"), f"{item.id}: lo {number} "
+                                        f"is not one of the {outcomes} learning outcomes of "
+                                        f"docs/{page.src} (At a glance)"))
     return problems
 
 

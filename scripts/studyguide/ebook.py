@@ -465,7 +465,8 @@ def complete(guide) -> bool:
 def from_guide(guide, date: datetime.date | None = None, cache: bool = True) -> bytes:
     """The e-book from a loaded `site.Guide` (its chapter pages, glossary and contents),
     cached in the project's .cache folder unless `cache` is false."""
-    sources = [Source(src, page.meta, page.body) for src, page in guide.chapters.items()]
+    sources = [Source(src, page.meta, guide.body_with_self_check(src))
+               for src, page in guide.chapters.items()]
     page = guide.pages["glossary.md"]  # read once by the loader; the glossary body as written
     glossary = page.body
     return epub(sources, glossary, guide.contents, Path(guide.root) / "bibliography.bib",

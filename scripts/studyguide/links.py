@@ -19,11 +19,11 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
-from . import bibpage
+from . import bibpage, quiz
 from .chapter import plain_text, questions, sections
 from .sources import Chapter, load_config
 
-KINDS = ("page", "section", "question", "handout", "term", "reference")
+KINDS = ("page", "section", "question", "handout", "quiz", "term", "reference")
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,9 @@ def targets(guide, nav_pages: list[str]) -> list[Target]:
                                     plain_text(question.text), src, chapter, question.core))
             found.append(Target("handout", f"handouts/{record.stem}/",
                                 f"Seminar handout: {record.label}", src, chapter))
+        if (record and src in guide.quiz) or (src == "chapters/index.md" and guide.quiz):
+            found += [Target("quiz", path, title, src, chapter)
+                      for path, title in quiz.targets_for(record)]
         if src == "glossary.md":
             for term_id, term in guide.glossary.terms.items():
                 found.append(Target("term", f"{url}#{term_id}", term, src))
@@ -130,7 +133,8 @@ def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> 
             elif t.kind == "handout":
                 text = "Printable seminar handout"
             else:
-                label = {"section": "Section", "term": "Term", "reference": "Entry"}.get(
+                label = {"section": "Section", "term": "Term", "reference": "Entry",
+                         "quiz": "Quiz bank"}.get(
                     t.kind, t.path.split("#")[-1] + (" (core)" if t.core else ""))
                 text = f"{label}: {html.escape(t.title, quote=False)}"
             url = t.url(site_url)  # the address is both the link and its text
@@ -153,11 +157,13 @@ def _weblink(title: str, href: str) -> str:
 
 
 def cartridge(items: list[Target], contents: dict, records: list[Chapter], site_url: str,
-              title: str) -> bytes:
-    """An IMS Common Cartridge 1.1 of web links: one per chapter page and per seminar question,
-    organised by part and chapter."""
+              title: str, assessments: dict[str, tuple[str, bytes]] | None = None) -> bytes:
+    """An IMS Common Cartridge 1.1 of web links, one per chapter page and per seminar question,
+    and each chapter's self-check quiz (`assessments`: slug -> title and QTI in the cartridge
+    profile), organised by part and chapter."""
     resources: list[tuple[str, str]] = []  # (identifier, file)
-    files: dict[str, str] = {}
+    types: dict[str, str] = {}             # identifier -> resource type other than a web link
+    files: dict[str, str | bytes] = {}
     parts = {p["part"]: p["title"] for p in contents["parts"]}
 
     def link(target: Target, label: str) -> str:
@@ -177,6 +183,14 @@ def cartridge(items: list[Target], contents: dict, records: list[Chapter], site_
         children = [link(page, f"{record.heading} (study guide page)")]
         children += [link(q, f"{q.path.split('#')[1]}: {q.title}")
                      for q in chapter_items if q.kind == "question"]
+        if slug in (assessments or {}):
+            label, xml = assessments[slug]
+            ident = f"Q{slug}"
+            files[f"{ident}/assessment.xml"] = xml
+            resources.append((ident, f"{ident}/assessment.xml"))
+            types[ident] = "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"
+            children.append(f'<item identifier="I{ident}" identifierref="{ident}">'
+                            f'<title>{html.escape(label)}</title></item>')
         heading = f"Part {record.part}: {parts[record.part]}" if record.part else record.label
         chapter_xml = (f'<item identifier="C{slug}"><title>{html.escape(record.heading)}</title>'
                        + "".join(children) + "</item>")
@@ -188,7 +202,8 @@ def cartridge(items: list[Target], contents: dict, records: list[Chapter], site_
         f'<item identifier="G{n}"><title>{html.escape(heading)}</title>{"".join(chapters)}</item>'
         for n, (heading, chapters) in enumerate(groups, 1))
     resource_xml = "".join(
-        f'<resource identifier="{ident}" type="imswl_xmlv1p1"><file href="{name}"/></resource>'
+        f'<resource identifier="{ident}" type="{types.get(ident, "imswl_xmlv1p1")}">'
+        f'<file href="{name}"/></resource>'
         for ident, name in resources)
     manifest_xml = (
         f'<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -34,6 +34,7 @@ class Spec:
 
 MARKERS: dict[str, Spec] = {
     "further-reading": Spec(CHAPTER_PAGES),
+    "self-check": Spec(CHAPTER_PAGES),
     "reading-map": Spec(frozenset({"chapters/index.md"})),
     "chapter-cards": Spec(frozenset({"index.md", "chapters/index.md"})),
     "link-targets": Spec(frozenset({"teaching/linking.md"})),

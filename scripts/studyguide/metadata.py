@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from .chapter import self_checks
+from .chapter import plain_text, self_check_items
 from .sources import Chapter, Page
 
 
@@ -39,11 +39,7 @@ def chapter_page(page: Page, record: Chapter, contents: dict, url: str, site_nam
     quiz = {
         "@type": "Quiz",
         "name": "Check your understanding",
-        "hasPart": [
-            {"@type": "Question", "name": item.question, "eduQuestionType": "Self-check",
-             "acceptedAnswer": {"@type": "Answer", "text": item.answer}}
-            for item in self_checks(page)
-        ],
+        "hasPart": [question(item) for item in self_check_items(page)],
     }
     return {
         "@context": "https://schema.org",
@@ -60,6 +56,22 @@ def chapter_page(page: Page, record: Chapter, contents: dict, url: str, site_nam
         "about": about,
         "hasPart": [quiz],
     }
+
+
+QUESTION_TYPES = {"multiple-choice": "Multiple choice", "true-false": "True or false",
+                  "short-answer": "Short answer"}
+
+
+def question(item) -> dict:
+    """One self-check item (a quiz.Item) as a schema.org Question: the answer as the page shows
+    it, and a multiple-choice item's other options as suggested answers."""
+    data = {"@type": "Question", "identifier": item.id, "name": item.question,
+            "eduQuestionType": QUESTION_TYPES[item.type],
+            "acceptedAnswer": {"@type": "Answer", "text": plain_text(item.answer)}}
+    wrong = [o.text for o in item.options if not o.correct]
+    if wrong:
+        data["suggestedAnswer"] = [{"@type": "Answer", "text": text} for text in wrong]
+    return data
 
 
 def book_page(contents: dict, url: str, site_name: str, site_url: str) -> dict:

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import (bibliography, bibpage, chapter, cite, citations, ebook, exports, glossary, helplines,
-               hub, links, markers, metadata, offline, render, sources, transforms, truth)
+               hub, links, markers, metadata, offline, quiz, render, sources, transforms, truth)
 from . import citeproc as citeproc_module
 from .problems import Problem
 from .sources import Chapter, Page
@@ -45,6 +45,7 @@ class Guide:
     site_name: str = ""
     ebook_size: int | None = None             # bytes of the built e-book, once it is built
     citeproc: citeproc_module.Citeproc | None = None  # in-text citations and reference lists
+    quiz: dict[str, quiz.Bank] = field(default_factory=dict)  # page src -> its self-check items
 
     # --- Records ---------------------------------------------------------------------------------
 
@@ -102,6 +103,7 @@ class Guide:
                 + f"?chapter={record.slug}")
             handlers["further-reading"] = lambda _: transforms.further_reading(
                 chapter.valid_further_reading(page), self.references, footer)
+            handlers["self-check"] = lambda _: quiz.page_markdown(chapter.self_check_items(page))
             markdown = transforms.add_handout_link(markdown, f"../{HANDOUTS}/{record.stem}.md")
             if self.site_url:
                 markdown = cite.insert_section(markdown, cite.section_markdown(
@@ -123,6 +125,13 @@ class Guide:
         if citations.find(markdown) and "\\bibliography" not in markdown:
             markdown = markdown.rstrip() + "\n\n## References\n\n\\bibliography\n"
         return markdown
+
+    def body_with_self_check(self, src: str) -> str:
+        """A chapter page's body with its self-check marker replaced by the items (the e-book
+        reads the body as written)."""
+        page = self.pages[src]
+        return markers.expand(page.body, {"self-check": lambda _: quiz.page_markdown(
+            chapter.self_check_items(page))})
 
     def question_source(self, src_uri: str) -> tuple[str, dict[str, int]]:
         """The source file of the questions on a chapter page or handout, and each id's line."""
@@ -182,12 +191,14 @@ class Guide:
             entries = self.page_citation_entries(src)
             files[f"{bibpage.DOWNLOADS}/{stem}.bib"] = exports.to_bibtex(entries)
             files[f"{bibpage.DOWNLOADS}/{stem}.ris"] = exports.to_ris(entries)
+        files.update(quiz.downloads(self.quiz, self.chapter_records, self.bib))
         if self.nav_pages:
             targets = self.targets
             files[f"{bibpage.DOWNLOADS}/links.csv"] = links.to_csv(targets, self.site_url)
             files[f"{bibpage.DOWNLOADS}/links.json"] = links.to_json(targets, self.site_url)
             files[f"{bibpage.DOWNLOADS}/{CARTRIDGE}"] = links.cartridge(
-                targets, self.contents, self.chapter_records, self.site_url, self.site_name)
+                targets, self.contents, self.chapter_records, self.site_url, self.site_name,
+                quiz.cartridge_assessments(self.quiz, self.bib))
         return files
 
 
@@ -210,6 +221,10 @@ def read(root: Path) -> tuple[Guide | None, list[Problem]]:
     if contents is None:
         return None, problems
 
+    banks, found = quiz.read(root, records, bib.keys, pages)
+    problems += found
+    for src, bank in banks.items():
+        pages[src].quiz = bank    # chapter.self_check_items() reads the page's items here
     gloss = glossary.parse(pages.get(glossary.FILE))
     problems += gloss.problems
     problems += _chapter_claims(pages, records)
@@ -225,7 +240,7 @@ def read(root: Path) -> tuple[Guide | None, list[Problem]]:
             page.chapter = record
             problems += chapter.validate(page, record, set(gloss.terms), bib.keys)
     problems += _question_ids(pages, records)
-    guide = Guide(root, bib, contents, records, pages, gloss, nav)
+    guide = Guide(root, bib, contents, records, pages, gloss, nav, quiz=banks)
     return guide, problems
 
 
@@ -276,7 +291,8 @@ def load(root: Path) -> Guide:
                                                 cache_dir=guide.root / ".cache")
     guide.citeproc = citeproc_module.Citeproc(guide.root / "bibliography.bib", guide.references,
                                               cache_dir=guide.root / ".cache")
-    guide.uses = bibpage.usage(guide.pages, guide.chapter_records, guide.glossary)
+    guide.uses = quiz.add_usage(bibpage.usage(guide.pages, guide.chapter_records, guide.glossary),
+                                guide.quiz, guide.chapter_records)
     return guide
 
 
@@ -285,8 +301,9 @@ def check(root: Path) -> list[Problem]:
     guide, problems = read(root)
     if problems or guide is None:
         return problems
-    problems += truth.check(truth.page_texts(guide.pages.values()), contents=guide.contents)
-    cited: set[str] = set()
+    problems += truth.check(truth.page_texts(guide.pages.values()) + quiz.texts(guide.quiz),
+                            contents=guide.contents)
+    cited: set[str] = {key for bank in guide.quiz.values() for key in quiz.used_keys(bank)}
     for page in guide.pages.values():
         cited.update(c.key for c in citations.find(page.body))
     for page in guide.chapters.values():

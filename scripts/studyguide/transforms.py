@@ -11,7 +11,7 @@ import re
 from markupsafe import Markup
 
 from . import templates
-from .chapter import QUESTION_RE, SELF_CHECK_RE, _self_check_items, questions, section, sections, summary_parts
+from .chapter import QUESTION_RE, questions, self_check_items, sections, summary_parts
 from .mdlines import code_mask
 from .sources import Chapter, Page
 
@@ -71,18 +71,10 @@ def add_handout_link(markdown: str, target: str) -> str:
 def print_answers(page: Page) -> str:
     """The self-check answers as one list for paper (hidden on screen, shown by print.css):
     a printed chapter page shows its questions without their answers, then the answers at the
-    end. Made from the same `??? question` items as the on-screen self-check."""
-    found = section(page, "Check your understanding")
-    items = []
-    for _, item in _self_check_items(found.text, found.line + 1) if found else []:
-        head = SELF_CHECK_RE.match(item)
-        if not head:
-            continue
-        body = [line[4:] if line.startswith("    ") else line.lstrip("\t")
-                for line in item.split("\n")[1:]]
-        paragraphs = [p.strip() for p in "\n".join(body).strip().split("\n\n") if p.strip()]
-        items.append({"question": re.sub(r"^\d+\.\s*", "", head.group("title")),
-                      "paragraphs": [Markup(" ".join(p.split())) for p in paragraphs]})
+    end. Made from the same items (docs/quiz/) as the on-screen self-check."""
+    items = [{"question": item.question,
+              "paragraphs": [Markup(f"**Answer:** {item.answer}"), Markup(f"*Why:* {item.why}")]}
+             for item in self_check_items(page)]
     return templates.render("print-answers.md.j2", items=items) if items else ""
 
 
