@@ -26,7 +26,7 @@ help:
 	@echo "make lock    regenerate requirements.lock from requirements.in"
 	@echo "make clean   remove site/ and caches (keeps .venv)"
 
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)

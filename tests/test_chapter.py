@@ -80,7 +80,7 @@ def test_valid_fixture_passes(tmp_path):
     (lambda t: t.replace("<!-- guide:lo 4 -->", "<!-- guide:lo 3 -->"),
      ":31: learning outcome 4 is served by nothing"),
     (lambda t: t.replace("Do it. <!-- guide:lo 1 2 -->", "Do it. <!-- guide:lo one -->"),
-     ":93: Seminar activity: write the outcome numbers as <!-- guide:lo 2 4 -->"),
+     ":70: Seminar activity: write the outcome numbers as <!-- guide:lo 2 4 -->"),
     (lambda t: t.replace("{#ch2-q8 lo=3 core}", "{#ch2-q8 lo=3}"),
      ":47: Seminar questions: mark 3 core questions with 'core' after the id (has 2)"),
     (lambda t: t.replace("{#ch2-q2 lo=2}", "{#ch2-q2 lo=2 core}"),

@@ -35,7 +35,15 @@ def _read(behaviour: str, name: str) -> str:
 
 
 def test_print_answers_match_the_golden_output():
-    page = _page(_read("print-answers", "input.md"))
+    import yaml
+
+    from studyguide import quiz
+
+    page = _page("---\ntitle: T\n---\n# T\n\n## Check your understanding\n\n"
+                 "<!-- guide:self-check -->\n")
+    items = [quiz.Item(f"ch2-s{n}", "short-answer", d["question"], d["answer"], d["why"], (), ())
+             for n, d in enumerate(yaml.safe_load(_read("print-answers", "input.yml")), 1)]
+    page.quiz = quiz.Bank("docs/quiz/chapter-2.yml", "chapters/chapter-2.md", None, items)
     assert transforms.print_answers(page).rstrip("\n") == \
         _read("print-answers", "expected.md").rstrip("\n")
 
@@ -217,8 +225,8 @@ def test_an_unknown_helpline_is_a_located_problem(tmp_path):
     project = make_project(tmp_path, {"docs/index.md": "# Home\n\nCall "
                                       '<!-- guide:helpline name="samaritan" -->.\n'})
     found = [str(p) for p in site.read(project)[1] if "helpline" in p.message]
-    assert found == ['docs/index.md:7: helpline marker has the unknown name "samaritan"; write '
-                     'name="samaritans" or name="stop-it-now"'], found
+    assert found == ['docs/index.md:7: helpline marker has the unknown name "samaritan"; did '
+                     'you mean name="samaritans"?'], found
 
 
 def test_every_helpline_mention_in_the_built_site_is_a_link(site_dir):

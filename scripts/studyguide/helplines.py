@@ -75,9 +75,17 @@ def render_marker(marker: Marker) -> str:
 
 def problems(found: list[Marker], rel: str) -> list[Problem]:
     """Located problems for helpline markers whose name is missing or unknown."""
-    known = " or ".join(f'name="{name}"' for name in sorted(HELPLINES))
-    return [Problem(rel, m.line, f"helpline marker has {_name(m)}; write {known}")
-            for m in found if m.name == "helpline" and m.args.get("name") not in HELPLINES]
+    import difflib
+
+    result = []
+    for m in found:
+        if m.name != "helpline" or m.args.get("name") in HELPLINES:
+            continue
+        close = difflib.get_close_matches(m.args.get("name") or "", sorted(HELPLINES), n=1)
+        hint = f'did you mean name="{close[0]}"?' if close else \
+            "known names: " + ", ".join(sorted(HELPLINES))
+        result.append(Problem(rel, m.line, f"helpline marker has {_name(m)}; {hint}"))
+    return result
 
 
 def _name(marker: Marker) -> str:
