@@ -92,7 +92,7 @@ def add_on_this_page(markdown: str, row: str) -> str:
     lines = markdown.split("\n")
     for index, in_code in enumerate(code_mask(markdown)):
         if not in_code and H1_RE.match(lines[index]):
-            lines[index + 1:index + 1] = ["", row, ""]
+            lines[index + 1:index + 1] = ["", row]
             break
     return "\n".join(lines)
 
