@@ -190,7 +190,7 @@ FOCUS_JS = """() => {
   let el = document.activeElement;
   if (!el || el === document.body) return null;
   let shown = el;
-  if (el.matches('input.md-option')) shown = document.querySelector(`label[for="${el.id}"]:not([hidden])`) || el;
+  if (el.matches('input.md-option') && el.nextElementSibling && el.nextElementSibling.tagName === 'LABEL') shown = el.nextElementSibling;
   const style = getComputedStyle(shown);
   const offset = parseFloat(style.outlineOffset) || 0;
   const layers = [];
@@ -200,14 +200,14 @@ FOCUS_JS = """() => {
   }
   let back = [255, 255, 255];
   for (const layer of layers.reverse()) back = back.map((v, i) => layer[i] * layer[3] + v * (1 - layer[3]));
-  const ring = parse(style.outlineColor);
+  const ring = parse(style.outlineColor) || [back[0], back[1], back[2]];
   const a = lum(ring), b = lum(back);
   const r = shown.getBoundingClientRect();
   let hidden = false;
   for (let n = shown; n; n = n.parentElement) { if (parseFloat(getComputedStyle(n).opacity) === 0) hidden = true; }
   return {tag: el.tagName, cls: String(el.className), href: el.getAttribute('href') || '',
           inHeader: !!shown.closest('.md-header'), inContent: !!shown.closest('.md-content'),
-          ring: style.outlineStyle + ' ' + style.outlineWidth,
+          ring: style.outlineStyle + ' ' + style.outlineWidth + ' ' + style.outlineColor,
           contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05),
           width: r.width, height: r.height,
           onScreen: r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
@@ -222,8 +222,11 @@ def walk_tab_order(page, limit: int = 600) -> list[dict]:
         stop = page.evaluate(FOCUS_JS)
         if stop is None:
             break
-        if not (stop["visible"] and stop["onScreen"] and stop["width"] > 0 and stop["height"] > 0):
-            page.wait_for_timeout(450)            # the theme fades some controls in
+        for _ in range(3):  # the theme fades some controls in; a busy machine scrolls late
+            if stop["visible"] and stop["onScreen"] and stop["width"] > 0 and stop["height"] > 0 \
+                    and stop["contrast"] >= 3:
+                break
+            page.wait_for_timeout(400)
             stop = page.evaluate(FOCUS_JS)
         key = (stop["tag"], stop["cls"], stop["href"], page.evaluate("document.activeElement.id"))
         if first is None:
@@ -246,9 +249,9 @@ def test_every_tab_stop_is_visible_with_a_3_to_1_focus_ring(browser, base_url, s
     assert len(stops) > 40
     unseen = [s for s in stops if not (s["visible"] and s["onScreen"] and s["width"] > 0
                                        and s["height"] > 0)]
-    assert unseen == [], unseen
+    assert unseen == [], "\n".join(map(str, unseen))
     faint = [s for s in stops if s["contrast"] < 3 or not s["ring"].startswith("solid")]
-    assert faint == [], faint
+    assert faint == [], "\n".join(map(str, faint))
     assert any(s["inHeader"] for s in stops) and sum(s["inContent"] for s in stops) > 30
     assert not [s for s in stops if "headerlink" in s["cls"]], "¶ links are not Tab stops"
     assert any("footnote-ref" in s["cls"] for s in stops), "citations stay focusable"
@@ -284,7 +287,7 @@ def test_search_for_chapter_3_finds_the_chapter_3_page_first(browser, base_url):
     page.fill("input.md-search__input", "chapter 3")
     page.wait_for_selector(".md-search-result__item", timeout=10000)
     first = page.locator(".md-search-result__item > a").first
-    assert first.get_attribute("href").split("#")[0].rstrip("/").endswith("chapters/chapter-3")
+    assert first.get_attribute("href").split("?")[0].split("#")[0].endswith("chapters/chapter-3/")
     assert first.inner_text().strip().startswith("Chapter 3: Cultivating")
     context.close()
 

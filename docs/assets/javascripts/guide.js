@@ -106,3 +106,29 @@
     });
   });
 })();
+
+/* --- Palette toggle and header (reading and keyboard) ---------------------------------------
+   The theme leaves both palette radios unchecked when the scheme comes from the system setting,
+   so Tab would land on the first radio, whose label is hidden in the dark scheme: an invisible
+   focus stop. The radio of the scheme in use is checked (no change event: nothing else moves),
+   so Tab lands on the one whose toggle is shown. */
+(function () {
+  "use strict";
+
+  function checkCurrentPalette() {
+    var scheme = document.body.getAttribute("data-md-color-scheme");
+    var inputs = document.querySelectorAll('form[data-md-component="palette"] input.md-option');
+    if (!inputs.length || Array.prototype.some.call(inputs, function (i) { return i.checked; })) return;
+    Array.prototype.forEach.call(inputs, function (input) {
+      if (input.getAttribute("data-md-color-scheme") === scheme) input.checked = true;
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(checkCurrentPalette);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", checkCurrentPalette);
+  } else {
+    checkCurrentPalette();
+  }
+})();
