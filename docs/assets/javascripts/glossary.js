@@ -33,6 +33,7 @@
     var box = document.createElement("div");
     box.className = "glossary-filter";
     box.setAttribute("role", "search");
+    box.setAttribute("aria-label", "Glossary");
     box.innerHTML = '<label for="glossary-filter-input">Filter the glossary</label>' +
       '<input id="glossary-filter-input" type="search" autocomplete="off" spellcheck="false">' +
       '<p class="glossary-filter__count" role="status" aria-live="polite"></p>';
