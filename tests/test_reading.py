@@ -222,12 +222,19 @@ def walk_tab_order(page, limit: int = 600) -> list[dict]:
         stop = page.evaluate(FOCUS_JS)
         if stop is None:
             break
-        for _ in range(3):  # the theme fades some controls in; a busy machine scrolls late
+        for _ in range(3):
+            if stop is None:                      # focus left the page: the walk is over
+                return stops
             if stop["visible"] and stop["onScreen"] and stop["width"] > 0 and stop["height"] > 0 \
                     and stop["contrast"] >= 3:
                 break
+            # The theme fades some controls in, and a busy machine scrolls late: scroll the stop
+            # into view as the browser would (an element placed off the page stays off it).
+            page.evaluate("document.activeElement.scrollIntoView({block: 'center', inline: 'nearest'})")
             page.wait_for_timeout(400)
             stop = page.evaluate(FOCUS_JS)
+        if stop is None:
+            return stops
         key = (stop["tag"], stop["cls"], stop["href"], page.evaluate("document.activeElement.id"))
         if first is None:
             first = key
