@@ -207,6 +207,7 @@ FOCUS_JS = """() => {
   for (let n = shown; n; n = n.parentElement) { if (parseFloat(getComputedStyle(n).opacity) === 0) hidden = true; }
   return {tag: el.tagName, cls: String(el.className), href: el.getAttribute('href') || '',
           inHeader: !!shown.closest('.md-header'), inContent: !!shown.closest('.md-content'),
+          inDrawer: !!shown.closest('.md-sidebar--primary'),
           ring: style.outlineStyle + ' ' + style.outlineWidth + ' ' + style.outlineColor,
           contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05),
           width: r.width, height: r.height,
@@ -264,6 +265,22 @@ def test_every_tab_stop_is_visible_with_a_3_to_1_focus_ring(browser, base_url, s
     assert any("footnote-ref" in s["cls"] for s in stops), "citations stay focusable"
     on_page = [s["href"] for s in stops if s["href"] in ("#seminar-questions", "#check-your-understanding")]
     assert on_page[:2] == ["#seminar-questions", "#check-your-understanding"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_focus_ring_in_the_open_drawer_has_3_to_1(browser, base_url, scheme):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-3/")
+    page.locator('label.md-header__button[for="__drawer"]').click()
+    page.wait_for_timeout(400)
+    stops = walk_tab_order(page, limit=60)
+    context.close()
+    drawer = [s for s in stops if s["inDrawer"]]
+    assert len(drawer) > 10
+    faint = [s for s in drawer if s["contrast"] < 3 or not s["ring"].startswith("solid")]
+    assert faint == [], "\n".join(map(str, faint))
 
 
 @pytest.mark.browser
