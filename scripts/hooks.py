@@ -19,8 +19,8 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from studyguide import (ebook, offline, printguide, redirects, search, sitecheck,  # noqa: E402
-                        site)
+from studyguide import (ebook, offline, printguide, reading, redirects, search,  # noqa: E402
+                        sitecheck, site)
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -77,11 +77,37 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     guide = _state["guide"]  # every source was read and checked once, in on_config
-    markdown = guide.render_page(page.file.src_uri, markdown)
+    markdown = guide.render_page(page.file.src_uri, markdown, web=True)
     return guide.citeproc.render(page.file.src_uri, markdown)
 
 
+def on_nav(nav, config, files):
+    """Chapters are named with their number ("Chapter 3: <exact title>") in the navigation and
+    the header; a section holding one part's chapters reads "Part 2 (Chapters 3–4)"."""
+    records = _state["guide"].chapter_records
+    titles = reading.nav_titles(records)
+
+    def visit(items) -> None:
+        for item in items:
+            if item.is_page and item.file.src_uri in titles:
+                item.title = titles[item.file.src_uri]
+            elif item.is_section:
+                title = reading.section_title(
+                    [child.file.src_uri for child in item.children if child.is_page], records)
+                if title and all(child.is_page for child in item.children):
+                    item.title = title
+                visit(item.children)
+
+    visit(nav.items)
+    return nav
+
+
 def on_page_context(context, page, config, nav):
+    # The browser tab, the header and link previews name the chapter with its number too (the
+    # front-matter title stays the publisher's, as checked against docs/book/contents.yml).
+    title = reading.nav_titles(_state["guide"].chapter_records).get(page.file.src_uri)
+    if title:
+        page.meta["title"] = title
     jsonld = _state["guide"].jsonld(page.file.src_uri, page.canonical_url)
     if jsonld:
         page.meta["jsonld"] = jsonld
@@ -96,7 +122,7 @@ def on_post_page(output, page, config):
     if "question-anchor" in output:
         _report(sitecheck.question_numbering(output, *_state["guide"].question_source(
             page.file.src_uri)))
-    return sitecheck.patch_theme_html(output)
+    return reading.headerlinks_out_of_tab_order(sitecheck.patch_theme_html(output))
 
 
 def on_post_template(output_content, template_name, config):

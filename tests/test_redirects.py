@@ -123,14 +123,17 @@ def front_matter(src: str) -> dict:
 def test_built_short_links_preview_their_chapter_and_still_redirect(site_dir):
     maps = redirect_maps()
     assert {"intro.md", "ch1.md", "ch6.md", "conclusion.md"} <= set(maps)
+    labels = {c["page"]: c["label"] for c in yaml.safe_load(
+        (ROOT / "docs/book/contents.yml").read_text(encoding="utf-8"))["chapters"]}
     for old, new in maps.items():
         stub = site_dir / old[:-3] / "index.html"
         target = new[:-3] + "/"          # chapters/chapter-1.md -> chapters/chapter-1/
         meta, fm = head(stub), front_matter(new)
         where = f"site/{old[:-3]}/index.html"
-        assert meta.title == f"{fm['title']} - Peer Support in Prison: A Study Guide", where
+        shown = f"{labels[new]}: {fm['title']}"   # chapters are shown with their number
+        assert meta.title == f"{shown} - Peer Support in Prison: A Study Guide", where
         assert meta.meta["description"] == [fm["description"]], where
-        assert meta.meta["og:title"] == [fm["title"]], where
+        assert meta.meta["og:title"] == [shown], where
         assert meta.meta["og:description"] == [fm["description"]], where
         assert meta.meta["og:url"] == [TEST_SITE_URL + target], where
         assert meta.meta["og:type"] == ["article"], where

@@ -67,6 +67,35 @@ def parse(page: Page | None) -> Glossary:
     return glossary
 
 
+# --- A to Z ---------------------------------------------------------------------------------------
+
+def initial(term: str) -> str:
+    """The letter a term is filed under: its first letter, past any opening quotation mark."""
+    return next((c.upper() for c in term if c.isalpha()), "#")
+
+
+def letters(glossary: Glossary) -> list[tuple[str, str]]:
+    """(letter, anchor) for each letter that starts a term, A to Z. The anchor is the id of the
+    page's `## A` heading (the build's link check fails if a letter has none)."""
+    found = sorted({initial(term) for term in glossary.terms.values()})
+    return [(letter, letter.lower()) for letter in found]
+
+
+def az_bar(glossary: Glossary) -> str:
+    """The A-Z jump bar: plain links to the letter headings (glossary.js adds a filter box)."""
+    return templates.render("glossary-az.html.j2", letters=letters(glossary))
+
+
+def add_az_bar(markdown: str, bar: str) -> str:
+    """The bar goes before the first letter heading (the first level-2 heading)."""
+    lines = markdown.split("\n")
+    for index, in_code in enumerate(code_mask(markdown)):
+        if not in_code and lines[index].startswith("## "):
+            lines[index:index] = [bar, ""]
+            break
+    return "\n".join(lines)
+
+
 def usage(chapters: list[tuple[Chapter, Page]]) -> dict[str, list[tuple[str, str]]]:
     """Glossary id -> [(chapter label, page path)] in book order, from key_concepts."""
     found: dict[str, list[tuple[str, str]]] = {}

@@ -13,7 +13,8 @@ from functools import cached_property
 from pathlib import Path
 
 from . import (bibliography, bibpage, chapter, cite, citations, ebook, exports, glossary, helplines,
-               hub, links, markers, metadata, offline, quiz, render, sources, transforms, truth)
+               hub, links, markers, metadata, offline, quiz, reading, render, sources, transforms,
+               truth)
 from . import citeproc as citeproc_module
 from .problems import Problem
 from .sources import Chapter, Page
@@ -71,7 +72,10 @@ class Guide:
 
     # --- Rendering ---------------------------------------------------------------------------
 
-    def render_page(self, src_uri: str, markdown: str) -> str:
+    def render_page(self, src_uri: str, markdown: str, web: bool = False) -> str:
+        """The page's Markdown with everything generated filled in. `web`: the page as the site
+        shows it, with the ways through a long page (numbered heading, "On this page" row,
+        compact content note, glossary A-Z) that the print page and e-book leave out."""
         record = self.chapter_of(src_uri)
         handlers = {
             "link-targets": lambda _: links.linking_page_markdown(self.targets, self.site_url,
@@ -96,6 +100,10 @@ class Guide:
         }
         if record is not None:
             page = self.pages[src_uri]
+            if web:  # scripts/studyguide/reading.py
+                markdown = reading.add_on_this_page(reading.numbered_heading(markdown, record),
+                                                    reading.on_this_page(page))
+                markdown = reading.compact_content_note(markdown)
             markdown = transforms.render_questions(markdown)
             up = bibpage.to_root(src_uri)
             footer = transforms.reading_list_links(
@@ -120,6 +128,8 @@ class Guide:
         markdown = markers.expand(markdown, handlers)
         if src_uri == glossary.FILE:
             markdown = glossary.add_usage(markdown, self.glossary_usage)
+            if web:
+                markdown = glossary.add_az_bar(markdown, glossary.az_bar(self.glossary))
         else:
             markdown = glossary.add_titles(markdown, self.glossary.definitions)
         if citations.find(markdown) and "\\bibliography" not in markdown:

@@ -61,10 +61,12 @@
     document.querySelectorAll("a.question-link").forEach(function (link) {
       var next = link.nextElementSibling;
       if (next && next.classList.contains("question-copy")) return;
-      var id = link.getAttribute("href").slice(1);
+      /* On a handout the permalink leads to the question on its chapter page. */
+      var url = new URL(link.getAttribute("href"), location.href);
+      var id = url.hash.slice(1);
       link.insertAdjacentElement("afterend", copyButton(
         "Copy link", "Copy link to question " + id,
-        function () { return location.origin + location.pathname + "#" + id; },
+        function () { return url.origin + url.pathname + "#" + id; },
         "Link to question " + id + " copied"));
     });
     document.querySelectorAll(".link-targets td > a").forEach(function (link) {
@@ -105,4 +107,30 @@
       delete details.dataset.printOpened;
     });
   });
+})();
+
+/* --- Palette toggle and header (reading and keyboard) ---------------------------------------
+   The theme leaves both palette radios unchecked when the scheme comes from the system setting,
+   so Tab would land on the first radio, whose label is hidden in the dark scheme: an invisible
+   focus stop. The radio of the scheme in use is checked (no change event: nothing else moves),
+   so Tab lands on the one whose toggle is shown. */
+(function () {
+  "use strict";
+
+  function checkCurrentPalette() {
+    var scheme = document.body.getAttribute("data-md-color-scheme");
+    var inputs = document.querySelectorAll('form[data-md-component="palette"] input.md-option');
+    if (!inputs.length || Array.prototype.some.call(inputs, function (i) { return i.checked; })) return;
+    Array.prototype.forEach.call(inputs, function (input) {
+      if (input.getAttribute("data-md-color-scheme") === scheme) input.checked = true;
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(checkCurrentPalette);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", checkCurrentPalette);
+  } else {
+    checkCurrentPalette();
+  }
 })();
