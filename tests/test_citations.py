@@ -116,7 +116,7 @@ def test_rendered_citations_are_linked_apa_with_a_reference_list(tmp_path):
         + ")" in html
     assert "Page (see " + link.format("", "becker1963outsiders", "Becker, 1963, p. 12") + ")" in html
     assert "Narrative: " + link.format("", "perrin2014accumulating",
-                                       "Perrin &amp; Blagden (2014)") in html
+                                       "Perrin and Blagden (2014)") in html
     assert "said so (" + link.format("", "perrin2016movements", "2016") + ")" in html
     assert "<sup" not in html and "footnote" not in html
     entries = re.findall(r'<div id="ref-([^"]+)" class="csl-entry" role="listitem">(.*?)</div>',

@@ -422,3 +422,13 @@ def test_printing_the_whole_guide_gives_each_chapter_in_order_on_a_new_page(
     whole = " ".join(pages_text)
     assert "Seminar questions" in whole and "Answer:" in whole   # answers print open
     assert "Search" not in pages_text[0][:200]                   # no site navigation
+
+
+def test_narrative_citations_join_two_names_with_and(book):
+    """APA 7: "Perrin and Blagden (2014)" in running text; "&" stays inside parentheses."""
+    files, docs = book
+    text = " ".join(text_of(doc) for doc in docs.values())
+    if "Perrin and Blagden (2014)" not in text:
+        pytest.fail("no narrative 'Perrin and Blagden (2014)' in the e-book")
+    assert "Perrin & Blagden (2014)" not in text
+    assert "Perrin & Blagden, 2014" in text or "(Perrin & Blagden" in text

@@ -53,9 +53,10 @@ def finish_cluster(html: str, narrative: bool) -> str:
     """pandoc's HTML for one cluster, as the page shows it."""
     html = render.clean_html(html.strip())
     html = html.replace('<a href="#ref-', '<a class="cite" href="#ref-')
-    if narrative:
+    if narrative:  # APA 7: "and" between the names in running text, "&" only in parentheses
         html = _NARRATIVE_RE.sub(lambda m: f"{m.group('open')}{m.group('a')}"
-                                 f"{m.group('names')}({m.group('inner')})</a></span>", html)
+                                 f"{m.group('names').replace(' &amp; ', ' and ')}"
+                                 f"({m.group('inner')})</a></span>", html)
     return _escape_text(html)
 
 

@@ -72,6 +72,7 @@ class Source:
 ADMONITION_RE = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)'
                            r'(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
 HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)(?:[ \t]+\{(?P<attrs>[^}]*)\})?[ \t]*$")
+NARRATIVE_FILTER = Path(__file__).with_name("narrative-and.lua")  # "and" in narrative citations
 QUESTION_ID_RE = re.compile(r"^(?P<lead>[ \t]*\d+\.[ \t]+)\{#(?P<id>[^}\s]+)[^}]*\}[ \t]*")
 SELF_CHECK_RE = re.compile(r'^\?\?\?\+?[ \t]+question[ \t]+"(?:\d+\.\s*)?(?P<title>[^"]*)"[ \t]*$')
 LINK_RE = re.compile(r'(?P<open>\]\()(?P<target>[^)\s]+)(?P<rest>(?:[ \t]+"[^"]*")?\))')
@@ -415,7 +416,8 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
     if cache_dir is not None:
         digest = hashlib.sha256()
         for part in (document.encode(), Path(bib_path).read_bytes(), csl.read_bytes(),
-                     pypandoc.get_pandoc_version().encode(), Path(__file__).read_bytes()):
+                     pypandoc.get_pandoc_version().encode(), Path(__file__).read_bytes(),
+                     NARRATIVE_FILTER.read_bytes()):
             digest.update(hashlib.sha256(part).digest())
         cache_file = Path(cache_dir) / f"ebook-{digest.hexdigest()[:20]}.epub"
         if cache_file.is_file():
@@ -433,7 +435,7 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
         result = subprocess.run(
             [pypandoc.get_pandoc_path(), "book.md", "--from=markdown", "--to=epub3",
              "--output", str(out), "--citeproc", f"--bibliography={Path(bib_path).resolve()}",
-             f"--csl={csl}",
+             f"--csl={csl}", f"--lua-filter={NARRATIVE_FILTER}",
              "--css=epub.css", "--toc-depth=2", "--split-level=1"],
             cwd=work, env=env, capture_output=True, text=True)
         if result.returncode != 0 or result.stderr.strip():
