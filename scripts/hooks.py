@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, InclusionLevel
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from studyguide import (ebook, offline, printguide, reading, redirects, search,  # noqa: E402
-                        sitecheck, site)
+                        sitecheck, site, themefix)
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -122,14 +122,14 @@ def on_post_page(output, page, config):
     if "question-anchor" in output:
         _report(sitecheck.question_numbering(output, *_state["guide"].question_source(
             page.file.src_uri)))
-    return reading.headerlinks_out_of_tab_order(sitecheck.patch_theme_html(output))
+    return themefix.fix(output)
 
 
 def on_post_template(output_content, template_name, config):
     """Static templates (the 404 page) get the same checks and fixes as pages."""
     if template_name.endswith(".html"):
         _report(sitecheck.leaked_syntax(output_content, template_name))
-        return sitecheck.patch_theme_html(output_content)
+        return themefix.fix(output_content)
     return output_content
 
 

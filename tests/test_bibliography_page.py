@@ -10,7 +10,6 @@ from urllib.parse import parse_qs
 import pytest
 import rispy
 
-from conftest import page_url
 from studyguide import bibliography, bibpage, exports, site
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import make_project, mkdocs_build
 from studyguide import bibliography, chapter, glossary, site, sources

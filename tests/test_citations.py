@@ -6,7 +6,6 @@ are linked author-date text and each page lists its references in APA order.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from conftest import make_project, mkdocs_build
 from studyguide import citations, sitecheck

@@ -1,5 +1,5 @@
 """The built HTML: every file passes the W3C Nu HTML checker (vnu-jar from npm, one Java run
-over all files), and the theme fixes (overrides/partials/ and sitecheck.patch_theme_html) hold
+over all files), and the theme fixes (overrides/partials/ and themefix.patch_theme_html) hold
 in every page, checked without a browser."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import ROOT, built_pages
-from studyguide import sitecheck
+from studyguide import themefix
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -174,7 +174,7 @@ def test_patch_theme_html_removes_autocomplete_from_the_two_toggles_only():
                 '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" '
                 'autocomplete="off">\n'
                 '<input type="text" class="md-search__input" name="query" autocomplete="off">\n')
-    assert sitecheck.patch_theme_html(upstream) == (
+    assert themefix.patch_theme_html(upstream) == (
         '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">\n'
         '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search">\n'
         '<input type="text" class="md-search__input" name="query" autocomplete="off">\n')

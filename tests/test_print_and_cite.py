@@ -4,7 +4,6 @@ handout, and each chapter page says how to cite the book and the page (with down
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import rispy

@@ -3,7 +3,6 @@ student would type, run through the built site's own search in headless Chromium
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 from types import SimpleNamespace

@@ -8,12 +8,11 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, SUB_PATH, built_pages, mkdocs_build
-from studyguide import links, site, sitecheck
+from studyguide import site, sitecheck
 
 
 def test_every_nav_entry_is_a_real_built_page(site_dir):

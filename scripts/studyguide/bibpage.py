@@ -11,7 +11,6 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import citations, exports, templates
 from .bibliography import Bibliography, Entry

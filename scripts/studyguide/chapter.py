@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import markers
 from .mdlines import code_mask
 from .problems import Problem
 from .sources import Chapter, Page

@@ -33,7 +33,6 @@ CONTENT_NOTE_RE = re.compile(r'^!!! warning "Content note"\n(?P<body>(?:[ \t]+.*
                              re.M)
 # The sentence where a content note turns from what the page discusses to where to find help.
 SUPPORT_START_RE = re.compile(r"(?<=[.!?])\s+(?=If\s)")
-HEADERLINK_RE = re.compile(r'<a class="headerlink"(?![^>]*\btabindex=)')
 
 
 def heading_id(text: str) -> str:
@@ -114,8 +113,3 @@ def compact_content_note(markdown: str) -> str:
 
 
 # --- Keyboard ---------------------------------------------------------------------------------------
-
-def headerlinks_out_of_tab_order(html: str) -> str:
-    """Heading permalinks (¶) stay clickable and focusable by script, but are not Tab stops:
-    the "Copy link" buttons serve keyboard users."""
-    return HEADERLINK_RE.sub('<a class="headerlink" tabindex="-1"', html)

@@ -1,4 +1,5 @@
-"""Checks and small fixes over the built HTML of a page or of the whole site."""
+"""Checks over the built HTML of a page or of the whole site: leaked source syntax, internal
+links and anchors, seminar question numbering. (Fixes to the theme's HTML are in themefix.py.)"""
 
 from __future__ import annotations
 
@@ -43,21 +44,6 @@ def leaked_syntax(html: str, rel_path: str, source: str | None = None,
             problems.append(Problem(rel_path, line or 1, f"built page shows raw '{token}'{where} "
                                     f"(near \"{context}\"); fix the source syntax"))
     return problems
-
-
-# Material's base.html puts autocomplete="off" on its two state checkboxes (drawer and search),
-# outside any template block. HTML allows autocomplete on text-like inputs only, so the Nu HTML
-# checker reports both on every page. What the attribute did (no restored, already-open drawer or
-# search after reload or history navigation) is kept by a line in overrides/main.html. Everything
-# else is fixed by the template overrides in overrides/partials/.
-_TOGGLE_AUTOCOMPLETE_RE = re.compile(
-    r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" type="checkbox" '
-    r'id="__(?:drawer|search)") autocomplete="off">')
-
-
-def patch_theme_html(html: str) -> str:
-    """The one fix to Material's markup that no template override reaches."""
-    return _TOGGLE_AUTOCOMPLETE_RE.sub(r"\1>", html)
 
 
 # --- Internal links of the built site -----------------------------------------------------------

@@ -33,7 +33,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from .citations import clusters
 from .mdlines import CODE_SPAN_RE, code_mask, without_code_spans
