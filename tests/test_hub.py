@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from studyguide import hub, markers, site, sources
+from studyguide import hub, markers, quiz, site, sources
 from studyguide.sources import Chapter
 
 FIXTURES = ROOT / "tests" / "fixtures" / "hub"
@@ -28,6 +28,10 @@ def fixture_guide() -> tuple[dict, list[tuple[Chapter, sources.Page]]]:
         page, problems = sources.parse_page(path.read_text(encoding="utf-8"), path,
                                             f"docs/{item['page']}")
         assert problems == []
+        # two self-check items, as the loader attaches them from docs/quiz/
+        page.quiz = quiz.Bank(f"docs/quiz/{record.stem}.yml", item["page"], record, [
+            quiz.Item(f"x-s{n}", "short-answer", f"Question {n}?", "A.", "B.", (), ())
+            for n in (1, 2)])
         pairs.append((record, page))
     return contents, pairs
 

@@ -98,6 +98,9 @@ class Guide:
             "cite-guide": lambda _: cite.guide_howto(self.citation_texts[cite.EXAMPLE_KEY],
                                                      self.site_name),
         }
+        if self.site_url:  # for paper: the page's address under its title (hidden on screen)
+            markdown = transforms.print_address(
+                markdown, self.site_url.rstrip("/") + "/" + bibpage.page_url(src_uri))
         if record is not None:
             page = self.pages[src_uri]
             if web:  # scripts/studyguide/reading.py
@@ -122,9 +125,6 @@ class Guide:
             chapter_src = f"chapters/{src_uri.split('/', 1)[1]}"
             markdown = transforms.render_questions(
                 markdown, link_base=bibpage.relative_url(src_uri, chapter_src))
-        if self.site_url:
-            markdown = transforms.print_address(
-                markdown, self.site_url.rstrip("/") + "/" + bibpage.page_url(src_uri))
         markdown = markers.expand(markdown, handlers)
         if src_uri == glossary.FILE:
             markdown = glossary.add_usage(markdown, self.glossary_usage)
