@@ -45,7 +45,8 @@
     const notice = document.createElement("div");
     notice.className = "guide-update";
     notice.setAttribute("role", "status");
-    document.body.append(notice);
+    // In the page's flow, above its content: a fixed bar would sit on top of links.
+    (document.querySelector(".md-content__inner") || document.body).prepend(notice);
     setTimeout(() => { // filled after it is in the page, so that screen readers announce it
       const text = document.createElement("p");
       text.textContent = "An updated version of this guide is available. ";
