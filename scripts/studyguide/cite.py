@@ -59,12 +59,14 @@ def guide_howto(example: dict[str, str], site_name: str) -> str:
                             url=PATTERN_URL, examples={k: Markup(v) for k, v in example.items()})
 
 
-def formatted(entries: list[Entry]) -> dict[str, dict[str, str]]:
-    """key -> style label -> HTML reference."""
+def formatted(entries: list[Entry], cache_dir: Path | None = None) -> dict[str, dict[str, str]]:
+    """key -> style label -> HTML reference. With `cache_dir`, unchanged entries start no pandoc
+    process (the cache is keyed by the written .bib, the style and pandoc)."""
     with tempfile.TemporaryDirectory() as folder:
         bib = Path(folder) / "cite.bib"
         bib.write_text(exports.to_bibtex(entries), encoding="utf-8")
-        by_style = {label: render.format_references(bib, style) for label, style in STYLES.items()}
+        by_style = {label: render.format_references(bib, style, cache_dir=cache_dir)
+                    for label, style in STYLES.items()}
     # No retrieval date (see the module's docstring); the 2020 CSL style still writes
     # "Retrieved" before the address when there is no date.
     return {e.key: {label: refs.get(e.key, "").replace("Retrieved <a ", "<a ")

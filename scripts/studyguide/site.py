@@ -169,7 +169,7 @@ class Guide:
         if cite.EXAMPLE_SRC in self.pages:
             entries.append(cite.example_entry(self.pages[cite.EXAMPLE_SRC].title, self.site_url,
                                               self.site_name))
-        return cite.formatted(entries)
+        return cite.formatted(entries, cache_dir=self.root / ".cache")
 
 
     def jsonld(self, src_uri: str, url: str) -> str | None:
