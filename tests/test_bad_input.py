@@ -137,3 +137,15 @@ def test_broken_mkdocs_yml_gives_a_located_message_in_the_cli(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert re.search(r"^mkdocs\.yml:\d+: not valid YAML", result.stderr, re.M), result.stderr
+
+
+def test_a_question_id_used_on_two_pages_names_both(tmp_path):
+    project = copy_project(tmp_path)
+    path = project / "docs/chapters/chapter-3.md"
+    text = path.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.split("\n"), 1) if "{#ch3-q2" in row)
+    path.write_text(text.replace("{#ch3-q2", "{#ch2-q2", 1), encoding="utf-8")
+    checked = cli(project, "check")
+    assert checked.returncode != 0 and "Traceback" not in checked.stderr
+    assert (f"docs/chapters/chapter-3.md:{line}: question id 'ch2-q2' is already used in "
+            "docs/chapters/chapter-2.md") in checked.stderr, checked.stderr

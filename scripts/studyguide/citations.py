@@ -204,7 +204,11 @@ def snippet_problems(markdown: str, rel_path: str, root: Path) -> list[Problem]:
         target = root / match.group("path")
         if not target.is_file():
             continue  # pymdownx.snippets (check_paths) reports missing files itself
-        for cite in find(target.read_text(encoding="utf-8")):
+        from .sources import read_text  # the one reader: bad bytes are a located problem
+
+        text, found = read_text(target, match.group("path"))
+        problems += found
+        for cite in find(text or ""):
             problems.append(Problem(rel_path, number,
                                     f"citation {cite.text} comes from the included snippet "
                                     f"'{match.group('path')}' (its line {cite.line}), where it "
