@@ -82,13 +82,10 @@ def test_keys_end_where_pandoc_ends_them():
         "smith2020b", "smith2020", "smith2020", "smith2020b", "a:b.c", "odd.key"]
 
 
-def test_keys_and_forms_agree_with_pandoc_itself():
-    """pandoc's own reader (its JSON AST) finds the same citations, keys and forms, in order."""
+def pandoc_cites(text: str) -> list[tuple[str, str]]:
+    """(key, citation mode) of every citation pandoc's own reader finds, from its JSON AST."""
     import json
 
-    text = ("@smith2020b and @smith2020. See [@smith2020; see @smith2020b, p. 3]. "
-            "@a:b.c, (@perrin2018team) and [-@zz2019adams]; @key_with_under-dash.\n\n"
-            "A list item: [link text](../x.md#y) [@becker1963]: an idea, and @smith2020 [p. 4].")
     ast = json.loads(subprocess.run([render.pandoc(), "-f", "markdown", "-t", "json"],
                                     input=text.encode(), capture_output=True, check=True).stdout)
     found: list[tuple[str, str]] = []
@@ -105,6 +102,15 @@ def test_keys_and_forms_agree_with_pandoc_itself():
                 walk(value)
 
     walk(ast["blocks"])
+    return found
+
+
+def test_keys_and_forms_agree_with_pandoc_itself():
+    """pandoc's own reader (its JSON AST) finds the same citations, keys and forms, in order."""
+    text = ("@smith2020b and @smith2020. See [@smith2020; see @smith2020b, p. 3]. "
+            "@a:b.c, (@perrin2018team) and [-@zz2019adams]; @key_with_under-dash.\n\n"
+            "A list item: [link text](../x.md#y) [@becker1963]: an idea, and @smith2020 [p. 4].")
+    found = pandoc_cites(text)
     mode = lambda cluster, cite: ("SuppressAuthor" if cite.suppress_author else  # noqa: E731
                                   "AuthorInText" if cluster.narrative else "NormalCitation")
     ours = [(c.key, mode(cl, c)) for cl in citations.clusters(text) for c in cl.cites]
@@ -316,28 +322,6 @@ def test_batching_is_chosen_only_when_faster():
 
 def test_every_real_page_reads_as_pandoc_reads_it():
     """The guide's own pages: the same citations, keys and forms as pandoc's reader finds."""
-    import json
-
-    def pandoc_cites(text: str) -> list[tuple[str, str]]:
-        ast = json.loads(subprocess.run([render.pandoc(), "-f", "markdown", "-t", "json"],
-                                        input=text.encode(), capture_output=True,
-                                        check=True).stdout)
-        found = []
-
-        def walk(node):
-            if isinstance(node, dict):
-                if node.get("t") == "Cite":
-                    found.extend((c["citationId"], c["citationMode"]["t"]) for c in node["c"][0])
-                    return
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-
-        walk(ast["blocks"])
-        return found
-
     pages = sorted((ROOT / "docs").rglob("*.md"))
     body = "\n\n".join(citations._FRONT_MATTER_RE.sub("", p.read_text(encoding="utf-8"))
                        for p in pages)

@@ -121,11 +121,5 @@
   }
 
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.studyGuide.onPage(init);  /* guide.js, loaded before this script */
 })();

@@ -72,11 +72,5 @@
     });
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(enhance);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", enhance);
-  } else {
-    enhance();
-  }
+  window.studyGuide.onPage(enhance);  /* guide.js, loaded before this script */
 })();

@@ -85,15 +85,21 @@
     });
   }
 
-  window.studyGuide = { copyButton: copyButton };  /* shared with bibliography.js */
-
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(enhance);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", enhance);
-  } else {
-    enhance();
+  /* Run `enhance` on every page: with instant loading the theme swaps pages without a reload. */
+  function onPage(enhance) {
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(enhance);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", enhance);
+    } else {
+      enhance();
+    }
   }
+
+  /* Shared with the scripts loaded after this one (bibliography.js, print.js, glossary.js). */
+  window.studyGuide = { copyButton: copyButton, onPage: onPage };
+
+  onPage(enhance);
 
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details:not([open])").forEach(function (details) {
@@ -126,11 +132,5 @@
     });
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(checkCurrentPalette);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", checkCurrentPalette);
-  } else {
-    checkCurrentPalette();
-  }
+  window.studyGuide.onPage(checkCurrentPalette);
 })();
