@@ -18,6 +18,7 @@ in a URL, a link (its text or target), an HTML tag or comment, in YAML front mat
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +124,12 @@ def _line_starts(markdown: str) -> list[int]:
 
 def clusters(markdown: str) -> list[Cluster]:
     """Every citation cluster outside code, URLs, HTML and front matter, in text order."""
+    return list(_clusters(markdown))
+
+
+@functools.lru_cache(maxsize=4096)
+def _clusters(markdown: str) -> tuple[Cluster, ...]:
+    """The same text is read by several checks and transforms in one build: read it once."""
     import bisect
 
     text = readable(markdown)
@@ -154,7 +161,7 @@ def clusters(markdown: str) -> list[Cluster]:
         cite = Citation(_key(match), line, source, locator=(match.group("locator") or "").strip(),
                         suppress_author=bool(match.group("minus")))
         found.append(Cluster(match.start(), match.end(), line, source, True, (cite,)))
-    return sorted(found, key=lambda c: c.start)
+    return tuple(sorted(found, key=lambda c: c.start))
 
 
 def find(markdown: str) -> list[Citation]:

@@ -141,9 +141,13 @@ def _node_lines(node, prefix: str, first_line: int, out: dict[str, int]) -> None
 
 def load_yaml(text: str, rel: str, first_line: int = 1, loader=yaml.SafeLoader):
     """YAML with the line of every item, or a located problem. Returns (data, lines, problems)."""
-    try:
-        node = yaml.compose(text, Loader=loader)
-        data = yaml.load(text, Loader=loader) if node is not None else None
+    try:  # one parse: the node tree gives the lines, the same tree gives the data
+        reader = loader(text)
+        try:
+            node = reader.get_single_node()
+            data = reader.construct_document(node) if node is not None else None
+        finally:
+            reader.dispose()
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         line = mark.line + first_line if mark else first_line
