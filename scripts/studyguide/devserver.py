@@ -60,12 +60,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that closes a connection early (a cancelled download, a page left before
+        it finished loading) is normal here, not an error to print."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(site_dir: Path, sub_path: str = "/"):
     """Yield the base URL (http://127.0.0.1:PORT/sub-path/) while the site is served."""
     handler = type("Handler", (_Handler,), {"sub_path": sub_path})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
