@@ -332,8 +332,10 @@ def page_weights(site: Path, limit: int | None = None) -> None:
     sizes = [kib for kib, _, _ in found.values()]
     line("first-view", pages=len(sizes), median=statistics.median(sizes), largest=max(sizes),
          index_fetched=sum(1 for *_, index in found.values() if index is True), measured=how)
-    data = (site / SEARCH_INDEX).read_bytes()
-    line("search-index", raw=len(data) / 1024, gzip=gz(data) / 1024)
+    from studyguide import search
+
+    raw, packed = search.index_size(site)
+    line("search-index", raw=raw / 1024, gzip=packed / 1024)
 
 
 # --- Main ----------------------------------------------------------------------------------------

@@ -72,6 +72,8 @@ def test_valid_fixture_passes(tmp_path):
      ":56: question ch2-q4 names outcome 9, which At a glance does not have (outcomes: 1-4)"),
     (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4 lo=3 cor}"),
      ":56: question ch2-q4: unknown attribute 'cor'"),
+    (lambda t: t.replace("Question four?", "Was @perrin2014accumulating right?"),
+     ":56: question ch2-q4: write @perrin2014accumulating as [@perrin2014accumulating] here"),
     (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4 lo=x}"),
      ":56: question ch2-q4: 'x' in lo=x is not an outcome number"),
     (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4 lo=\u00b2}"),
@@ -376,3 +378,20 @@ def test_the_pages_quiz_bank_serves_its_outcomes(tmp_path):
     item.lo = (8,)
     assert [str(p) for p in chapter.alignment_problems(page)][0].startswith(
         "docs/quiz/chapter-2.yml:9: self-check ch2-s1 names outcome 8")
+
+
+def test_a_narrative_citation_in_a_tooltip_sentence_is_reported():
+    text = ("---\ntitle: Glossary\ndescription: Terms.\n---\n# Glossary\n\n### Hope {#hope}\n\n"
+            "@snyder2002hope defined hope as goal-directed thinking. More follows.\n")
+    page, _ = sources.parse_page(text, Path("docs/glossary.md"), "docs/glossary.md")
+    parsed = glossary.parse(page)
+    assert [str(p) for p in parsed.problems] == [
+        "docs/glossary.md:9: glossary: write @snyder2002hope as [@snyder2002hope] in a term's "
+        "first sentence; it is also shown as a plain-text tooltip, where a narrative citation "
+        "would lose its authors"]
+    assert "@" not in parsed.definitions["hope"]
+
+
+def test_plain_text_drops_both_citation_forms():
+    assert chapter.plain_text("A claim [@a2001b]. As @b2002c found, *this* [link](x.md).") == \
+        "A claim. As found, this link."

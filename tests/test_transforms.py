@@ -31,8 +31,6 @@ def page_from(text: str, rel: str = "docs/chapters/chapter-2.md") -> sources.Pag
 def run(behaviour: str) -> str:
     if behaviour == "questions":
         return transforms.render_questions(read(behaviour, "input.md"))
-    if behaviour == "leader-notes":
-        return transforms.strip_leader_notes(read(behaviour, "input.md"))
     if behaviour == "glossary-usage":
         usage = {k: [tuple(p) for p in v] for k, v in data(behaviour, "usage.yml").items()}
         return glossary.add_usage(read(behaviour, "input.md"), usage)

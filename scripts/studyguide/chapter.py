@@ -223,9 +223,23 @@ def words(text: str) -> int:
     return len(CITATION_RE.sub(" ", COMMENT_RE.sub(" ", text)).split())
 
 
+def narrative_citations(markdown: str) -> list[str]:
+    """The narrative citations (`@key`) of a piece of text, which plain text cannot show."""
+    from .citations import clusters
+
+    return [c.text for c in clusters(markdown) if c.narrative]
+
+
 def plain_text(markdown: str) -> str:
-    """Markdown inline text as plain text (comments, citations, links and emphasis removed)."""
-    text = re.sub(r"\s*" + CITATION_RE.pattern, "", COMMENT_RE.sub("", markdown))
+    """Markdown inline text as plain text (comments, citations, links and emphasis removed).
+    Text shown as plain text (seminar questions, glossary definitions) is checked to hold no
+    narrative citation, which would lose its authors here."""
+    from .citations import clusters
+
+    text = COMMENT_RE.sub("", markdown)
+    for cluster in reversed(clusters(text)):
+        text = text[:cluster.start].rstrip(" ") + text[cluster.end:] if not cluster.narrative \
+            else text[:cluster.start] + text[cluster.end:]
     text = _MD_LINK_RE.sub(r"\1", text).replace("**", "").replace("*", "")
     return " ".join(text.split())
 
@@ -386,6 +400,11 @@ def _questions(page: Page, found: Section) -> list[Problem]:
                                     f"'{question.id}'; use {page.chapter_id}-qN"))
         if not question.text:
             problems.append(Problem(page.rel, question.line, f"question {question.id} has no text"))
+        for cite in narrative_citations(question.text):
+            problems.append(Problem(page.rel, question.line, f"question {question.id}: write "
+                                    f"{cite} as [{cite}] here; the question is also shown as plain "
+                                    "text (linking page, VLE package), where a narrative citation "
+                                    "would lose its authors"))
     return problems
 
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import templates
-from .chapter import plain_text
+from .chapter import narrative_citations, plain_text
 from .mdlines import code_mask, outside_code_spans
 from .problems import Problem
 from .sources import Chapter, Page
@@ -62,8 +62,13 @@ def parse(page: Page | None) -> Glossary:
                 glossary.lines[current] = number
         elif current and current not in glossary.definitions and line.strip() \
                 and not line.startswith(("#", "!!!", "???", "    ", "<")):
-            first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", plain_text(line))[0]
-            glossary.definitions[current] = first.replace('"', "\u201d")
+            first = re.split(r"(?<=[.!?])\s+(?=[A-Z@])", line)[0]  # the tooltip's sentence
+            for cite in narrative_citations(first):
+                glossary.problems.append(Problem(page.rel, number, f"glossary: write {cite} as "
+                                                 f"[{cite}] in a term's first sentence; it is "
+                                                 "also shown as a plain-text tooltip, where a "
+                                                 "narrative citation would lose its authors"))
+            glossary.definitions[current] = plain_text(first).replace('"', "\u201d")
     return glossary
 
 

@@ -29,7 +29,6 @@ CHAPTER_PAGES = "chapter"
 @dataclass(frozen=True)
 class Spec:
     where: str | frozenset[str]   # ANY_PAGE, CHAPTER_PAGES, or a set of docs-relative sources
-    renders: bool = True          # False: an annotation that the checks read
 
 
 MARKERS: dict[str, Spec] = {
@@ -46,9 +45,9 @@ MARKERS: dict[str, Spec] = {
     "cite-guide": Spec(frozenset({"about/index.md"})),
     "ebook-size": Spec(frozenset({"index.md", "about/index.md"})),
     "offline": Spec(frozenset({"index.md", "about/index.md"})),
-    "lo": Spec(CHAPTER_PAGES, renders=False),   # the outcomes an activity step or prompt serves
-    "claim": Spec(ANY_PAGE, renders=False),
-    "allow-term": Spec(ANY_PAGE, renders=False),
+    "lo": Spec(CHAPTER_PAGES),   # the outcomes an activity step or prompt serves
+    "claim": Spec(ANY_PAGE),
+    "allow-term": Spec(ANY_PAGE),
 }
 
 

@@ -47,7 +47,6 @@ from .sources import Chapter, load_yaml, read_text
 FOLDER = "docs/quiz"
 DOWNLOADS = "downloads/quiz"
 WHOLE = "peer-support-in-prison"          # stem of the whole guide's bank
-MARKER = "self-check"
 TYPES = ("true-false", "multiple-choice", "short-answer")
 ATTRIBUTIONS = {"publisher": "the publisher's description of the book",
                 "contents": "the book's contents (part and chapter titles), as the publisher "
@@ -82,10 +81,6 @@ class Item:
 
     def line_of(self, name: str) -> int:
         return self.lines.get(name, self.line)
-
-    @property
-    def right_option(self) -> Option | None:
-        return next((o for o in self.options if o.correct), None)
 
 
 @dataclass

@@ -15,8 +15,6 @@ from .chapter import QUESTION_RE, questions, self_check_items, sections, summary
 from .mdlines import code_mask
 from .sources import Chapter, Page
 
-LEADER_NOTE_RE = re.compile(r'^[ \t]+\?\?\?\+? note "For discussion leaders"\n(?:(?:[ \t]+.*)?\n)*?(?=\S|\Z)',
-                            re.M)
 CONTENT_NOTE_RE = re.compile(r'^!!! warning "Content note"\n(?:[ \t]+.*\n?)+', re.M)
 
 
@@ -40,11 +38,6 @@ def render_questions(markdown: str, link_base: str = "") -> str:
     if pending:
         out[-1] += templates.render("question-link.html.j2", id=pending, base=link_base)
     return "\n".join(out)
-
-
-def strip_leader_notes(text: str) -> str:
-    """Seminar questions without their collapsible "For discussion leaders" notes."""
-    return LEADER_NOTE_RE.sub("", text + "\n").rstrip() + "\n"
 
 
 def further_reading(items: list[dict], references: dict[str, str], footer: str = "",
