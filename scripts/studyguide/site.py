@@ -88,7 +88,8 @@ class Guide:
             "bibliography-list": lambda _: bibpage.page_markdown(self.bib, self.references,
                                                                  self.uses),
             "bibliography-count": lambda _: f"{len(self.bib.entries)} works",
-            "ebook-size": lambda _: ebook.size_label(self.ebook_size or 0),
+            "ebook-size": lambda _: (ebook.size_label(self.ebook_size) if self.ebook_size
+                                     else ebook.SIZE_SLOT),  # filled once the e-book is made
             "offline": lambda _: offline.control_html(),  # its size is filled in after the build
             "bibliography-options": lambda _: bibpage.options_script(self.bib,
                                                                      self.chapter_records),

@@ -86,51 +86,104 @@ def parse_page(html: str) -> ParsedPage:
     return parsed
 
 
-def _target_file(site_dir: Path, path: str) -> Path | None:
-    candidate = site_dir / path.lstrip("/")
-    if path.endswith("/") or candidate.is_dir():
-        candidate = candidate / "index.html"
-    return candidate if candidate.is_file() else None
+def _check_page(rel: str, links: list[tuple[str, int]], ids: dict[str, set[str]],
+                files: set[str], site_name: str, base_path: str,
+                source: str) -> list[Problem]:
+    """The broken links of one built page (`rel`, site-relative), given every built file and
+    every HTML file's ids."""
+    shown = f"{site_name}/{rel}"
+    page_url = base_path + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    problems: list[Problem] = []
+    for link, line in links:
+        parts = urlsplit(link)
+        if parts.scheme or parts.netloc or link.startswith(("mailto:", "javascript:")):
+            continue
+        absolute = urlsplit(urljoin(page_url, link))
+        path = unquote(absolute.path)
+        if not path.startswith(base_path):
+            problems.append(Problem(shown, line, f"link '{link}' leaves the site's path "
+                                    f"{base_path}; make it relative{source}"))
+            continue
+        target = path[len(base_path):].lstrip("/")
+        if target == "" or target.endswith("/"):
+            target += "index.html"
+        elif target not in files:
+            target += "/index.html"  # a folder's address without its slash
+        if target not in files:
+            problems.append(Problem(shown, line, f"broken link '{link}': nothing at "
+                                    f"{path}{source}"))
+            continue
+        if absolute.fragment and target.endswith(".html"):
+            if unquote(absolute.fragment) not in ids.get(target, ()):
+                problems.append(Problem(shown, line, f"broken anchor '{link}': no id "
+                                        f"'{absolute.fragment}' in {target}{source}"))
+    return problems
+
+
+CACHE_VERSION = 1
 
 
 def check_links(site_dir: Path, base_path: str = "/",
-                sources: dict[str, str] | None = None) -> list[Problem]:
+                sources: dict[str, str] | None = None,
+                cache_file: Path | None = None) -> list[Problem]:
     """Every internal href/src/#anchor of every built page, as served under `base_path`.
 
     Problems name the built file and line (`site/…:line`) and, where `sources` maps the built
     file (site-relative) to its source, the source page beside it. External links are not
     followed here.
+
+    With `cache_file`, a page whose bytes are unchanged is not parsed again, and its links are
+    not checked again unless some file, id or the base path changed: the result is the same as
+    without the cache.
     """
+    import hashlib
+    import json
+
     site_dir = Path(site_dir)
     sources = sources or {}
-    pages = {p: parse_page(p.read_text(encoding="utf-8")) for p in site_dir.rglob("*.html")}
+    old: dict = {}
+    if cache_file is not None and cache_file.is_file():
+        try:
+            old = json.loads(cache_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            old = {}
+        if old.get("version") != CACHE_VERSION:
+            old = {}
+    old_pages = old.get("pages", {})
+    files = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
+    pages: dict[str, dict] = {}
+    for rel in sorted(f for f in files if f.endswith(".html")):
+        data = (site_dir / rel).read_bytes()
+        digest = hashlib.sha1(data).hexdigest()
+        cached = old_pages.get(rel)
+        if cached and cached["digest"] == digest:
+            pages[rel] = {"digest": digest, "ids": cached["ids"], "links": cached["links"]}
+        else:
+            parsed = parse_page(data.decode("utf-8"))
+            pages[rel] = {"digest": digest, "ids": sorted(parsed.ids),
+                          "links": [list(link) for link in parsed.links]}
+    ids = {rel: set(page["ids"]) for rel, page in pages.items()}
+    fingerprint = hashlib.sha1(json.dumps(
+        [base_path, site_dir.name, sorted(files), [[rel, page["ids"]] for rel, page in pages.items()]]
+    ).encode("utf-8")).hexdigest()
+    same_targets = old.get("fingerprint") == fingerprint
     problems: list[Problem] = []
-    for page, parsed in sorted(pages.items()):
-        rel = str(page.relative_to(site_dir))
-        shown = f"{site_dir.name}/{rel}"
+    for rel, page in pages.items():
         source = f" (from {sources[rel]})" if rel in sources else " (a generated page)"
-        page_url = base_path + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
-        for link, line in parsed.links:
-            parts = urlsplit(link)
-            if parts.scheme or parts.netloc or link.startswith(("mailto:", "javascript:")):
-                continue
-            absolute = urlsplit(urljoin(page_url, link))
-            path = unquote(absolute.path)
-            if not path.startswith(base_path):
-                problems.append(Problem(shown, line, f"link '{link}' leaves the site's path "
-                                        f"{base_path}; make it relative{source}"))
-                continue
-            target = _target_file(site_dir, path[len(base_path):])
-            if target is None:
-                problems.append(Problem(shown, line, f"broken link '{link}': nothing at "
-                                        f"{path}{source}"))
-                continue
-            if absolute.fragment and target.suffix == ".html":
-                ids = pages[target].ids if target in pages else set()
-                if unquote(absolute.fragment) not in ids:
-                    problems.append(Problem(shown, line, f"broken anchor '{link}': no id "
-                                            f"'{absolute.fragment}' in "
-                                            f"{target.relative_to(site_dir)}{source}"))
+        cached = old_pages.get(rel)
+        if (same_targets and cached and cached["digest"] == page["digest"]
+                and cached.get("source") == source):
+            found = [Problem(*item) for item in cached["problems"]]
+        else:
+            found = _check_page(rel, [tuple(link) for link in page["links"]], ids, files,
+                                site_dir.name, base_path, source)
+        page["source"] = source
+        page["problems"] = [[p.file, p.line, p.message] for p in found]
+        problems += found
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps({"version": CACHE_VERSION, "fingerprint": fingerprint,
+                                          "pages": pages}), encoding="utf-8")
     return problems
 
 

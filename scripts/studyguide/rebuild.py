@@ -1,0 +1,61 @@
+"""What a live-reload rebuild (`make serve`, MkDocs' `--dirty` mode) has to redo.
+
+MkDocs' dirty mode rebuilds only the pages whose source file is newer than the page it built
+last time. In this guide a page also shows what other sources say: a chapter edit changes the
+home page's reading times, the linking page's addresses and the bibliography's "cited on"
+lists, and an edit to the glossary, the bibliography or the quiz data changes the chapters.
+`stale` decides, from the text each page will be converted from, which built pages are out of
+date: those whose text changed since the last build in this process, or every page when
+something all pages share (the configuration, the theme overrides, the navigation's titles)
+changed. The hook removes those built pages, so that MkDocs builds them again. No MkDocs here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+
+class Keys:
+    """The keys of the last build in this process (one per `mkdocs serve`)."""
+
+    def __init__(self) -> None:
+        self.shared: str | None = None
+        self.pages: dict[str, str] = {}
+
+
+LAST = Keys()
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def shared_key(root: Path, titles: list[tuple[str, str]]) -> str:
+    """What every built page depends on: mkdocs.yml, the theme overrides, and the title and
+    description of every page (the navigation, previous/next links and link previews)."""
+    root = Path(root)
+    parts: list[str | bytes] = [(root / "mkdocs.yml").read_bytes()]
+    overrides = root / "overrides"
+    for path in sorted(overrides.rglob("*")) if overrides.is_dir() else []:
+        if path.is_file():
+            parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+    for src, title in titles:
+        parts += [src, title]
+    return digest(*parts)
+
+
+def stale(shared: str, pages: dict[str, str], last: Keys = LAST) -> set[str]:
+    """The pages (docs-relative sources) whose built output may be out of date, given each
+    page's key (its source text and the text it is converted from) and the shared key; the
+    keys are remembered for the next call."""
+    if shared != last.shared:
+        out = set(pages)
+    else:
+        out = {src for src, key in pages.items() if last.pages.get(src) != key}
+    last.shared, last.pages = shared, dict(pages)
+    return out

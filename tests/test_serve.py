@@ -1,0 +1,101 @@
+"""`make serve` rebuilds only what an edit changed, and every page that shows it.
+
+The builds below are the ones `mkdocs serve --dirty` runs (the command in the Makefile), in one
+process, on a copy of the project; the test records which pages MkDocs converted again.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, build_env
+from test_bad_input import copy_project
+
+# Each step: a file edit (path, old text, new text); after it, one dirty rebuild. The script
+# prints, per step, the pages converted from Markdown again (docs-relative sources).
+SCRIPT = r'''
+import json, sys, time
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.structure.pages import Page
+
+converted = []
+render = Page.render
+def recording(self, config, files):
+    converted.append(self.file.src_uri)
+    return render(self, config, files)
+Page.render = recording
+
+site = Path(sys.argv[1])
+steps = json.loads(sys.argv[2])
+
+def once():
+    config = load_config("mkdocs.yml", site_dir=str(site), strict=False)
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+
+once()
+out = []
+for path, old, new in steps:
+    converted.clear()
+    time.sleep(0.05)
+    file = Path(path)
+    text = file.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    once()
+    out.append(sorted(converted))
+print(json.dumps(out))
+'''
+
+
+def test_serve_rebuilds_the_edited_page_and_the_pages_that_show_what_changed(tmp_path):
+    assert "mkdocs serve --dirty --no-strict" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    project = copy_project(tmp_path)
+    steps = [
+        # A one-word edit to a chapter's summary.
+        ["docs/chapters/chapter-3.md", "## Summary\n\n", "## Summary\n\nZanzibarish "],
+        # A glossary definition: every page linking the term shows it as the link's title.
+        ["docs/glossary.md", "as opposed to the person who receives it",
+         "as opposed to the person who is given it"],
+        # A reference's title: the bibliography and every page citing the work show it.
+        ["bibliography.bib", "A few stumbling blocks to consider", "A few stumbling blocks to weigh"],
+    ]
+    result = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "site"), json.dumps(steps)],
+                            cwd=project, env=build_env(), capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr[-4000:]
+    edit, definition, reference = json.loads(result.stdout.strip().splitlines()[-1])
+    site = tmp_path / "site"
+
+    # 1. The chapter itself (and the print edition, which holds every chapter) is rebuilt;
+    #    pages that do not show the summary are not.
+    assert "chapters/chapter-3.md" in edit and "print.md" in edit
+    for untouched in ("bibliography.md", "glossary.md", "chapters/chapter-1.md", "about/index.md"):
+        assert untouched not in edit
+    assert "Zanzibarish" in (site / "chapters/chapter-3/index.html").read_text(encoding="utf-8")
+
+    # 2. The glossary edit reaches the chapters that link the term, without the edited file
+    #    being theirs.
+    assert {"glossary.md", "chapters/chapter-1.md"} <= set(definition)
+    assert "as opposed to the person who is given it" in \
+        (site / "chapters/chapter-1/index.html").read_text(encoding="utf-8")
+    assert "about/index.md" not in definition
+
+    # 3. The reference's new title is on the bibliography page and on a chapter that cites it.
+    assert {"bibliography.md", "chapters/chapter-2.md"} <= set(reference)
+    for page in ("bibliography/index.html", "chapters/chapter-2/index.html"):
+        assert "stumbling blocks to weigh" in (site / page).read_text(encoding="utf-8"), page
+
+
+def test_a_change_every_page_shares_makes_every_page_stale():
+    from studyguide import rebuild
+    last = rebuild.Keys()
+    assert rebuild.stale("shared", {"a.md": "1", "b.md": "2"}, last) == {"a.md", "b.md"}
+    assert rebuild.stale("shared", {"a.md": "1", "b.md": "2"}, last) == set()
+    assert rebuild.stale("shared", {"a.md": "1", "b.md": "3"}, last) == {"b.md"}
+    assert rebuild.stale("theme edited", {"a.md": "1", "b.md": "3"}, last) == {"a.md", "b.md"}
