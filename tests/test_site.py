@@ -212,3 +212,13 @@ def test_pages_state_the_size_of_the_ebook_as_built(site_dir):
     assert {"index.html", "about/index.html"} <= set(naming)
     for rel, text in naming.items():
         assert f"<span data-guide-ebook-size>{label}</span>" in text, rel
+
+
+def test_glossary_links_carry_definitions_in_prose_but_not_in_the_bibliographys_used_in_lists(site_dir):
+    """A chapter's link to a term shows its definition on hover and focus; the bibliography's
+    "Used in" lists link terms as places, so their definitions would only weigh the page."""
+    glossary_link = re.compile(r'<a href="\.\./(?:\.\./)?glossary/#[a-z0-9-]+"( title="[^"]+")?')
+    chapter = glossary_link.findall((site_dir / "chapters/chapter-1/index.html").read_text(encoding="utf-8"))
+    bibliography = glossary_link.findall((site_dir / "bibliography/index.html").read_text(encoding="utf-8"))
+    assert chapter and all(chapter), "chapter 1's glossary links have no definitions"
+    assert bibliography and not any(bibliography)

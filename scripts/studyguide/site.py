@@ -20,6 +20,7 @@ from .problems import Problem
 from .sources import Chapter, Page
 
 CARTRIDGE = "peer-support-in-prison.imscc"
+BIBLIOGRAPHY_PAGE = "bibliography.md"
 HANDOUTS = "handouts"
 
 
@@ -131,7 +132,7 @@ class Guide:
             markdown = glossary.add_usage(markdown, self.glossary_usage)
             if web:
                 markdown = glossary.add_az_bar(markdown, glossary.az_bar(self.glossary))
-        else:
+        elif src_uri != BIBLIOGRAPHY_PAGE:  # its glossary links name the pages a work is used on
             markdown = glossary.add_titles(markdown, self.glossary.definitions)
         if citations.find(markdown) and "\\bibliography" not in markdown:
             markdown = markdown.rstrip() + "\n\n## References\n\n\\bibliography\n"
