@@ -50,7 +50,7 @@ def _golden_site(tmp_path: Path) -> Path:
     """The fixture pages (a glossary, a chapter with its On this page row) and the index as
     Material wrote it, as a built site."""
     site = tmp_path / "site"
-    shutil.copytree(GOLDEN / "site", site)
+    shutil.copytree(GOLDEN / "pages", site)
     (site / "search").mkdir()
     shutil.copy(GOLDEN / "index-in.json", site / "search" / "search_index.json")
     return site
