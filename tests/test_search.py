@@ -270,3 +270,17 @@ def test_student_query_finds_its_address_in_the_first_five(search_page, base_url
 ])
 def test_finished_stop_words_are_left_out_of_the_query(search_page, typed, sent):
     assert search_page.evaluate("q => window.guideSearchQuery(q)", typed) == sent
+
+
+@pytest.mark.browser
+def test_a_finished_stop_word_does_not_find_words_that_begin_with_it(search_page, base_url):
+    # Sent as typed, "to" and "the" would find "Teaching sensitive topics" and "Toe by Toe".
+    for query in ("how to cite the book", "how to cite this guide"):
+        top = run_query(search_page, base_url, query)[:5]
+        assert "teaching/sensitive-topics/" not in top and "glossary/#toe-by-toe" not in top, top
+
+
+@pytest.mark.browser
+def test_an_author_s_own_works_come_before_those_they_co_wrote(search_page, base_url):
+    top = run_query(search_page, base_url, "Maruna")[:3]
+    assert all(a.startswith("bibliography/#ref-maruna") for a in top), top
