@@ -202,23 +202,31 @@ def own_results(index: dict, sections: dict[str, dict[str, str]]) -> dict:
 
 
 def with_placeholders(index: dict) -> dict:
-    """The index with each result of its own preceded by a placeholder, `{"location": L}`: the
-    same location and no field.
+    """The index with each result of its own preceded by a placeholder: the same location, an
+    empty title and an empty text.
 
     The theme's search keeps the first document of each page part (before `#`) as that page's
     own document, under the page part alone, and looks results up by their whole location; a
     document whose location has an anchor and comes first would never be found. The placeholder
-    takes that first place; it adds no word (it has no field, and the search index holds one
-    entry per location, which the document after it fills), and the document after it is found,
-    grouped alone and shown as a result of its own."""
+    takes that first place; it adds no word (its fields are empty, and the search index holds
+    one entry per location, which the document after it fills), and the document after it is
+    found, grouped alone and shown as a result of its own."""
     docs = []
     for doc in index["docs"]:
-        if OWN in doc["location"] and set(doc) == {"location"}:
-            continue  # a placeholder from an earlier run
+        if is_placeholder(doc):
+            continue  # from an earlier run
         if OWN in doc["location"]:
-            docs.append({"location": doc["location"]})
+            docs.append(placeholder(doc["location"]))
         docs.append(doc)
     return {**index, "docs": docs}
+
+
+def placeholder(location: str) -> dict:
+    return {"location": location, "title": "", "text": ""}
+
+
+def is_placeholder(doc: dict) -> bool:
+    return OWN in doc["location"] and doc == placeholder(doc["location"])
 
 
 def rewrite(index: dict, entry_docs: list[dict], sections: dict[str, dict[str, str]]) -> dict:
