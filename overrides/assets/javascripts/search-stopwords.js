@@ -6,15 +6,16 @@
    finds "however", "topics", "Toe by Toe", "therapy" and "theoretical" rather than the About
    page's "How to cite the book". A stop word can only ever match such longer words, because
    the word itself is not in the index. So a stop word the reader has finished typing (one
-   followed by another word) is left out of the query before it reaches the search worker; the
-   word being typed keeps its wildcard, so "to" still grows into "topics". A query that is all
-   stop words, a quoted phrase, or a word with the theme's query syntax (+, -, ~, ^, :, *) is
-   sent as typed.
+   followed by a space) is left out of the query before it reaches the search worker; the
+   word being typed keeps its wildcard, so "to" still grows into "topics". A query of nothing
+   but stop words, or with a quoted phrase, is sent as typed, and a word written with the
+   theme's query syntax ("+to", "to~1") is kept.
 
    STOP_WORDS is lunr 2.3.9's list (lunr.stopWordFilter in the theme's search worker);
    tests/test_search.py reads the list from the installed worker and checks it is this one.
-   Loaded with defer from overrides/partials/search.html; the theme sends its first query only
-   after the index has loaded, later than this runs. */
+   Loaded with defer from overrides/partials/search.html, so it never holds up the page; the
+   theme asks the worker only once the index has loaded, after this has run, except perhaps for
+   the query of a ?q= link on a fast connection, which is then sent as typed. */
 (function (root) {
   "use strict";
 
