@@ -23,7 +23,10 @@ activity" folded under the chapter's own result whenever the query also named th
   heading above it, its title says where it is: "Glossary · Desistance", "Chapter 4 · Check
   your understanding (Self-check)" (the row's name for the section added when the heading does
   not contain it). Each is preceded by a placeholder (`with_placeholders()`);
-- a glossary term's definition is boosted (`TERM_BOOST`).
+- a glossary term's definition is boosted (`TERM_BOOST`). The boost once put "Toe by Toe" and
+  "Acceptance and commitment therapy" above the About page for "how to cite the book": the
+  theme gives every query word a trailing wildcard, stop words too, so "to" and "the" found
+  "Toe" and "therapy"; search-stopwords.js (below) removes that cause.
 
 Words are split as Material's documentation recommends (the search plugin's `separator` in
 mkdocs.yml), so "(2018)." is the word 2018; and overrides/assets/javascripts/search-stopwords.js
