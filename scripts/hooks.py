@@ -187,7 +187,8 @@ def on_post_build(config):
     base_path = urlsplit(config["site_url"] or "/").path or "/"
     _report(sitecheck.check_links(site_dir, base_path, _state.get("sources", {}),
                                   cache_file=ROOT / ".cache" / "links.json"))
-    # Search: every bibliography entry its own result (runs after the search plugin wrote it).
+    # Search: bibliography entries, glossary terms and a chapter's named sections are results
+    # of their own (runs after the search plugin wrote it).
     guide = _state["guide"]
     search.update_index(site_dir, guide.bib.entries, guide.references)
     # Offline reading: last, once every file is written (the worker lists and hashes them).

@@ -75,6 +75,17 @@ def test_running_twice_gives_the_same_index(tmp_path):
     assert json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8")) == _expected()
 
 
+def test_a_dirty_rebuild_s_repeated_documents_keep_the_newest():
+    index = {"config": {}, "docs": [
+        {"location": "a/", "title": "A", "text": "old"},
+        {"location": "b/", "title": "B", "text": "kept"},
+        {"location": "a/#x", "title": "X", "text": "old"},
+        {"location": "a/", "title": "A", "text": "new"},
+        {"location": "a/#x", "title": "X", "text": "new"}]}
+    assert [(d["location"], d["text"]) for d in search.without_repeats(index)["docs"]] == [
+        ("b/", "kept"), ("a/", "new"), ("a/#x", "new")]
+
+
 def test_update_index_without_an_index_does_nothing(tmp_path):
     search.update_index(tmp_path, ENTRIES, REFERENCES)
     assert not (tmp_path / "search").exists()

@@ -266,12 +266,21 @@ def dumps(index: dict) -> str:
     return json.dumps(index, separators=(",", ":"), default=str)
 
 
+def without_repeats(index: dict) -> dict:
+    """One document per location, the last one written. A `make serve` rebuild (MkDocs'
+    dirty mode) appends the rebuilt pages' documents to the previous index, and Material
+    removes the old ones of the first rebuilt page only."""
+    last = {doc["location"]: n for n, doc in enumerate(index["docs"])}
+    return {**index, "docs": [doc for n, doc in enumerate(index["docs"])
+                              if last[doc["location"]] == n]}
+
+
 def update_index(site_dir: Path, entries: dict, references: dict[str, str]) -> None:
     """Rewrite the built index in place; nothing to do when search is off (no index)."""
     path = Path(site_dir) / INDEX
     if not path.is_file():
         return
-    index = json.loads(path.read_text(encoding="utf-8"))
+    index = without_repeats(json.loads(path.read_text(encoding="utf-8")))
     index = rewrite(index, reference_docs(entries, references), sections_of(site_dir, index))
     path.write_text(dumps(index), encoding="utf-8")
 
