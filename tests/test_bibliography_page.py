@@ -336,7 +336,7 @@ def test_a_withdrawn_notice_gives_the_citation_as_it_was_and_why_it_went(page_ht
     assert ('<li id="ref-perrin2016movements" class="bib-withdrawn__item"><strong>(Perrin &amp; '
             "Blagden, 2016)</strong>, <cite>Movements towards desistance via peer-support roles in "
             "prison</cite>. Withdrawn: no publisher's page, DOI record or library record "
-            "showed its page range. The guide no longer cites it.</li>") in section
+            "showed its page range. The guide no longer lists it as a reference.</li>") in section
     assert ("<strong>(Mews et al., 2017)</strong>" in section
             and "library record showed its authors and their order." in section)
     assert "<h2" in page_html[page_html.rindex("<", 0, page_html.index('id="withdrawn-references"')):

@@ -124,10 +124,11 @@ def page_markdown(bib: Bibliography, references: dict[str, str],
 
 WITHDRAWN_HEADING = "Withdrawn references"
 WITHDRAWN_INTRO = (
-    "The guide once cited the works below. Each was withdrawn because a detail that its APA "
-    "reference needs could not be confirmed against the publisher; rather than print an "
-    "incomplete or guessed reference, the guide no longer cites them. Their addresses stay, so "
-    "that existing links still lead here.")
+    "The guide once cited the works below as references. Each was withdrawn because a detail "
+    "that its APA reference needs could not be confirmed against the publisher, and the guide "
+    "prints no incomplete or guessed reference. A page that still mentions one names it in the "
+    "text, with a link to a page that shows the work, or cites it through a work that discusses "
+    "it. Their addresses stay, so that existing links still lead here.")
 
 
 def withdrawn_item(work: Withdrawn) -> str:
@@ -135,7 +136,7 @@ def withdrawn_item(work: Withdrawn) -> str:
             f"<strong>{html.escape(work.cited_as)}</strong>, "
             f"<cite>{html.escape(work.title)}</cite>. "
             "Withdrawn: no publisher's page, DOI record or library record showed its "
-            f"{html.escape(work.unconfirmed)}. The guide no longer cites it.</li>")
+            f"{html.escape(work.unconfirmed)}. The guide no longer lists it as a reference.</li>")
 
 
 def withdrawn_markdown(withdrawn: list[Withdrawn]) -> str:
