@@ -3,6 +3,7 @@ anchors, "used in" links, downloads that re-parse, COinS for Zotero, and the fil
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -10,7 +11,7 @@ from urllib.parse import parse_qs
 import pytest
 import rispy
 
-from studyguide import bibliography, bibpage, exports, site
+from studyguide import bibliography, bibpage, site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,16 +76,10 @@ def test_uses_cover_chapters_and_glossary():
 
 def test_whole_bibliography_downloads_reparse_to_the_same_records(site_dir, bib, tmp_path):
     again = bibliography.load(site_dir / "downloads" / "bibliography.bib")
-    # the download leaves out the project's own `unverified` notes, so the values they name
-    # are reported missing there; nothing else is
-    awaiting = {key for key, entry in bib.entries.items() if entry.awaiting}
-    assert {p.message.split(":")[0] for p in again.problems} <= awaiting
-    assert all(any(name in p.message for name in bib.entries[p.message.split(":")[0]].awaiting)
-               for p in again.problems)
+    assert again.problems == []  # complete references: the download passes the same lint
     assert sorted(again.entries) == sorted(bib.entries)
     for key, entry in bib.entries.items():
-        assert again.entries[key].fields == {k: v for k, v in entry.fields.items()
-                                             if k not in exports.INTERNAL}
+        assert again.entries[key].fields == entry.fields
         assert again.entries[key].authors == entry.authors
     records = rispy.loads((site_dir / "downloads" / "bibliography.ris").read_text(encoding="utf-8"))
     assert sorted(r["id"] for r in records) == sorted(bib.entries)
@@ -306,3 +301,64 @@ def test_arriving_from_site_search_fills_the_text_filter(browser, base_url):
     assert page.locator("li.bib-entry:not([hidden])").count() == 1
     assert "text=drip" in page.url
     context.close()
+
+
+# --- Withdrawn works --------------------------------------------------------------------------------
+# A work left out of bibliography.bib keeps its published anchor: the manifest of published
+# addresses (tests/permalinks.txt), not data/withdrawn.yml, says which anchors must still exist.
+
+REMOVED = {"erikson1950childhood", "giordano2002gender", "ievins2015nobody", "mcadams2015narrating",
+           "mcneill2012four", "mews2017impact", "perrin2016movements", "willis2010desistance"}
+
+
+def published_reference_keys() -> set[str]:
+    lines = (ROOT / "tests" / "permalinks.txt").read_text(encoding="utf-8").splitlines()
+    return {line.split("#ref-", 1)[1] for line in lines if line.startswith("/bibliography/#ref-")}
+
+
+def withdrawn_section(html: str) -> str:
+    start = html.index('id="withdrawn-references"')
+    return html[start: html.index("</ul>", start)]
+
+
+def test_every_published_reference_anchor_is_an_entry_or_a_withdrawn_notice(bib, page_html):
+    removed = published_reference_keys() - set(bib.entries)
+    assert removed == REMOVED
+    section = withdrawn_section(page_html)
+    notices = re.findall(r'<li id="ref-([a-z0-9]+)" class="bib-withdrawn__item">', section)
+    assert sorted(notices) == sorted(REMOVED)
+    assert not REMOVED & set(entry_ids(page_html))        # a notice, never an entry
+    assert page_html.index('id="bib-list"') < page_html.index('id="withdrawn-references"')
+
+
+def test_a_withdrawn_notice_gives_the_citation_as_it_was_and_why_it_went(page_html):
+    section = withdrawn_section(page_html)
+    assert ('<li id="ref-perrin2016movements" class="bib-withdrawn__item"><strong>(Perrin &amp; '
+            "Blagden, 2016)</strong>, <cite>Movements towards desistance via peer-support roles in "
+            "prison</cite>. Withdrawn: no publisher's page, DOI record or library record "
+            "showed its page range. The guide no longer lists it as a reference.</li>") in section
+    assert ("<strong>(Mews et al., 2017)</strong>" in section
+            and "library record showed its authors and their order." in section)
+    assert "<h2" in page_html[page_html.rindex("<", 0, page_html.index('id="withdrawn-references"')):
+                              page_html.index('id="withdrawn-references"')]
+
+
+def test_withdrawn_works_are_in_no_download_and_no_search_entry(site_dir):
+    for path in sorted((site_dir / "downloads").glob("*")):
+        if path.suffix in {".bib", ".ris", ".csv", ".json"}:
+            text = path.read_text(encoding="utf-8")
+            assert not [key for key in REMOVED if key in text], path.name
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert "bibliography/#ref-perrin2014accumulating" in locations
+    assert not {f"bibliography/#ref-{key}" for key in REMOVED} & locations
+
+
+def test_the_withdrawn_section_matches_the_golden_markup():
+    works = [bibliography.Withdrawn("smith2020gone", "(Smith & Jones, 2020)", "A <title>",
+                                    "volume and page range", 3),
+             bibliography.Withdrawn("brown2019gone", "(Brown, 2019)", "Another", "publisher", 8)]
+    golden = (ROOT / "tests" / "fixtures" / "bib" / "withdrawn_section.md").read_text(
+        encoding="utf-8")
+    assert bibpage.withdrawn_markdown(works) == golden.rstrip("\n")
+    assert bibpage.withdrawn_markdown([]) == ""

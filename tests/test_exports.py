@@ -132,8 +132,7 @@ def test_bibtex_rereads_as_the_source(source):
             people = [(a.first, a.von, a.last, a.jr) for a in fields.pop(role, [])]
             assert people == [name_parts(p) for p in want.persons.get(role, [])], \
                 (entry.key, role)
-        assert fields == {name.lower(): value for name, value in want.fields.items()
-                          if name.lower() not in exports.INTERNAL}, entry.key
+        assert fields == {name.lower(): value for name, value in want.fields.items()}, entry.key
 
 
 # RIS: what each BibTeX field becomes (rispy's names for the tags), and which have no tag.
@@ -148,7 +147,7 @@ RIS_FIELDS = {
     "journal": ["secondary_title", "journal_name"], "booktitle": ["secondary_title"],
     "number": ["number"],
 }
-NO_RIS_TAG = {"month", "date"} | exports.INTERNAL  # DA, checked apart; the project's own fields
+NO_RIS_TAG = {"month", "date"}  # DA, checked apart
 RIS_TYPE = {"article": "JOUR", "book": "BOOK", "incollection": "CHAP", "inbook": "CHAP",
             "inproceedings": "CPAPER", "phdthesis": "THES", "mastersthesis": "THES",
             "thesis": "THES", "techreport": "RPRT", "report": "RPRT", "online": "ELEC"}

@@ -60,14 +60,6 @@ def run(argv: list[str] | None = None) -> int:
         print(f"{len(problems)} problem(s).", file=sys.stderr)
         return 1
     print("No problems found.")
-    if args.command == "check":
-        awaiting = [e for e in bibliography.load(args.root / "bibliography.bib").entries.values()
-                    if e.awaiting]
-        if awaiting:
-            print(f"{len(awaiting)} reference(s) await a value no source seen so far shows "
-                  "(unverified = …); find it in a source, never guess:")
-            for entry in awaiting:
-                print(f"  bibliography.bib:{entry.line}: {entry.key}: {', '.join(entry.awaiting)}")
     return 0
 
 

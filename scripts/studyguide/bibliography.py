@@ -16,6 +16,7 @@ from pybtex.database import Person
 from pybtex.database.input import bibtex as pybtex_bibtex
 from pybtex.richtext import Text
 
+from . import sources
 from .problems import Problem
 
 KEY_RE = re.compile(r"^[a-z]+[0-9]{4}[a-z0-9]*$")
@@ -83,12 +84,6 @@ class Entry:
         return KINDS.get(self.type, "other")
 
     @property
-    def awaiting(self) -> list[str]:
-        """Fields listed in `unverified`: values no source seen so far shows."""
-        return [name.strip().lower() for name in self.raw.get("unverified", "").split(",")
-                if name.strip()]
-
-    @property
     def year(self) -> str:
         return self.fields.get("year") or self.fields.get("date", "")[:4]
 
@@ -97,11 +92,25 @@ class Entry:
         return [k.strip() for k in self.fields.get("keywords", "").split(",") if k.strip()]
 
 
+@dataclass(frozen=True)
+class Withdrawn:
+    """A work the guide once cited and has left out, because a value its APA reference needs
+    could not be confirmed against the publisher. Its anchor `#ref-KEY` on the bibliography page
+    is permanent, so the page keeps a short notice there (bibpage.withdrawn_markdown)."""
+
+    key: str
+    cited_as: str      # the short citation as the guide printed it: "(Perrin & Blagden, 2016)"
+    title: str
+    unconfirmed: str   # what could not be confirmed: "page range", "authors and their order"
+    line: int
+
+
 @dataclass
 class Bibliography:
     path: Path
     entries: dict[str, Entry]
     problems: list[Problem]
+    withdrawn: list[Withdrawn] = field(default_factory=list)
 
     def __contains__(self, key: str) -> bool:
         return key in self.entries
@@ -258,7 +267,87 @@ def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
                                 f"(the chapter '{chapter}' names these people as its editors); "
                                 "write the names as editor = {…}, so that APA prints (Eds.)"))
     problems.sort(key=lambda p: (p.line, p.message))
-    return Bibliography(path, entries, problems)
+    withdrawn, found = load_withdrawn(path.parent, entries, root)
+    return Bibliography(path, entries, problems + found, withdrawn)
+
+
+# --- Withdrawn works ------------------------------------------------------------------------------
+# A work left out of bibliography.bib because a value its reference needs was never seen in a
+# source keeps its published anchor: data/withdrawn.yml lists it, and the bibliography page says
+# why it was withdrawn (README, "Withdraw a reference").
+
+WITHDRAWN_FILE = "data/withdrawn.yml"
+WITHDRAWN_FIELDS = ("key", "cited_as", "title", "unconfirmed")
+
+
+def load_withdrawn(directory: str | Path, entries: dict[str, Entry] | None = None,
+                   root: str | Path | None = None) -> tuple[list[Withdrawn], list[Problem]]:
+    """The withdrawn works listed next to the .bib file, and a located problem for each bad item.
+    No file means no withdrawn works."""
+    path = Path(directory) / WITHDRAWN_FILE
+    if not path.exists():
+        return [], []
+    rel = str(path.relative_to(root)) if root else str(path)
+    text, problems = sources.read_text(path, rel)
+    if text is None:
+        return [], problems
+    data, lines, problems = sources.load_yaml(text, rel)
+    if problems:
+        return [], problems
+    if data is None:
+        return [], []
+    if not isinstance(data, list):
+        return [], [Problem(rel, 1, "expected a list of withdrawn works, each starting with "
+                            "'- key: …'")]
+    withdrawn: list[Withdrawn] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(data):
+        line = lines.get(str(index), 1)
+        if not isinstance(item, dict):
+            problems.append(Problem(rel, line, "each withdrawn work is a mapping with "
+                                    + ", ".join(WITHDRAWN_FIELDS)))
+            continue
+        bad = False
+        for name in item:
+            if name not in WITHDRAWN_FIELDS:
+                problems.append(Problem(rel, lines.get(f"{index}.{name}", line),
+                                        f"unknown field '{name}'; a withdrawn work has "
+                                        + ", ".join(WITHDRAWN_FIELDS)))
+                bad = True
+        for name in WITHDRAWN_FIELDS:
+            value = item.get(name)
+            if not isinstance(value, str) or not value.strip():
+                problems.append(Problem(rel, lines.get(f"{index}.{name}", line),
+                                        f"missing or empty '{name}'; give it as text"
+                                        + {"key": " (the key the guide cited, e.g. "
+                                                  "perrin2016movements)",
+                                           "cited_as": " (the short citation as printed, e.g. "
+                                                       "(Perrin & Blagden, 2016))",
+                                           "title": " (the work's title)",
+                                           "unconfirmed": " (what could not be confirmed, e.g. "
+                                                          "page range)"}[name]))
+                bad = True
+        if bad:
+            continue
+        key = item["key"].strip()
+        where = lines.get(f"{index}.key", line)
+        if not KEY_RE.match(key):
+            problems.append(Problem(rel, where, f"{key}: bad key format; use the key exactly as "
+                                    "the guide cited it (lower-case author + year + word)"))
+            continue
+        if key in seen:
+            problems.append(Problem(rel, where, f"{key}: listed twice (first at line "
+                                    f"{seen[key]}); list each withdrawn work once"))
+            continue
+        seen[key] = where
+        if entries and key in entries:
+            problems.append(Problem(rel, where, f"{key}: withdrawn but still in bibliography.bib "
+                                    f"(line {entries[key].line}); remove the entry, or remove it "
+                                    "from this list if its values are now confirmed"))
+            continue
+        withdrawn.append(Withdrawn(key, item["cited_as"].strip(), item["title"].strip(),
+                                   item["unconfirmed"].strip(), where))
+    return withdrawn, problems
 
 
 def _encoding_problems(raw: bytes, rel: str) -> list[Problem]:
@@ -303,18 +392,17 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
         problems.append(Problem(*where, f"{entry.key}: {message}"))
 
     present = set(entry.fields) | set(pyentry.persons)
-    awaiting = set(entry.awaiting)
-    for name in sorted(awaiting & present):
-        report(f"unverified = {{{name}}} but {name} is given; remove it from unverified")
-    for name in sorted(awaiting - set(AWAITABLE)):
-        report(f"unverified = {{{name}}}: only missing values of "
-               + ", ".join(AWAITABLE) + " can await verification")
+    if "unverified" in entry.fields:
+        report(f"unverified = {{{entry.raw['unverified']}}}: the guide keeps no incomplete "
+               "reference; give the missing value from a source you have seen (the DOI landing "
+               "page, the publisher, a library record) and remove unverified, or leave the entry "
+               "out and list it in " + WITHDRAWN_FILE)
     if entry.type not in REQUIRED:
         report(f"unknown entry type @{entry.type}; use one of "
                + ", ".join("@" + t for t in sorted(REQUIRED)))
     else:
         for need in REQUIRED[entry.type]:
-            if not present.intersection(need) and need[0] not in awaiting:
+            if not present.intersection(need):
                 report(f"@{entry.type} is missing a required field: {' or '.join(need)}; "
                        f"add {need[0]} = {{…}}" + (" (the organisation that issued it)"
                                                   if need[0] == "institution" else ""))
@@ -349,9 +437,8 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
     if pages is not None and re.search(r"\d\s*(-|‐|–|—)\s*\d", pages) and "--" not in pages:
         report(f"page range '{pages}' should use '--' (e.g. 902--920)")
 
-    for name, message in _completeness(entry):
-        if name not in awaiting:
-            report(message)
+    for _name, message in _completeness(entry):
+        report(message)
     for message in _name_problems(entry, pyentry):
         report(message)
     return problems
@@ -364,13 +451,6 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
 # reference"): pandoc passes `pubstate` to the CSL `status` variable, which the APA style prints
 # after the journal name: "Journal Name. Advance online publication. https://doi.org/…".
 ONLINE_FIRST = "advance online publication"
-
-
-# Values nobody has yet seen in a source may be listed in `unverified = {volume, pages}`: the
-# lint then lists the entry as awaiting verification instead of failing, and reports the marker
-# as stale once the value is given. Never guess a value to quiet the lint (README, "Add a
-# reference").
-AWAITABLE = ("volume", "number", "pages", "publisher", "doi")
 
 
 def is_online_first(entry: Entry) -> bool:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from . import citations, exports, templates
-from .bibliography import Bibliography, Entry
+from .bibliography import Bibliography, Entry, Withdrawn
 from .chapter import valid_further_reading
 from .glossary import Glossary
 from .sources import Chapter, Page
@@ -114,7 +114,38 @@ def page_markdown(bib: Bibliography, references: dict[str, str],
     items = [entry_markdown(bib.entries[k], references.get(k, html.escape(k)), uses.get(k, []))
              for k in keys]
     return ('<ol class="bib-list" id="bib-list" markdown="1">\n' + "\n\n".join(items)
-            + "\n</ol>")
+            + "\n</ol>" + withdrawn_markdown(bib.withdrawn))
+
+
+# --- Withdrawn works ------------------------------------------------------------------------------
+# After the list, never in it: not an entry (no bib-entry class, no COinS, no BibTeX), so the
+# filter, the count, the downloads and the search entries (search.py, one per formatted
+# reference) leave them out. The list is a <ul>: search.py cuts the page's text at its only <ol>.
+
+WITHDRAWN_HEADING = "Withdrawn references"
+WITHDRAWN_INTRO = (
+    "The guide once cited the works below as references. Each was withdrawn because a detail "
+    "that its APA reference needs could not be confirmed against the publisher, and the guide "
+    "prints no incomplete or guessed reference. A page that still mentions one names it in the "
+    "text, with a link to a page that shows the work, or cites it through a work that discusses "
+    "it. Their addresses stay, so that existing links still lead here.")
+
+
+def withdrawn_item(work: Withdrawn) -> str:
+    return (f'<li id="{html.escape(anchor(work.key), quote=True)}" class="bib-withdrawn__item">'
+            f"<strong>{html.escape(work.cited_as)}</strong>, "
+            f"<cite>{html.escape(work.title)}</cite>. "
+            "Withdrawn: no publisher's page, DOI record or library record showed its "
+            f"{html.escape(work.unconfirmed)}. The guide no longer lists it as a reference.</li>")
+
+
+def withdrawn_markdown(withdrawn: list[Withdrawn]) -> str:
+    """The notice section for withdrawn works, in key order; nothing if there are none."""
+    if not withdrawn:
+        return ""
+    items = "\n".join(withdrawn_item(w) for w in sorted(withdrawn, key=lambda w: w.key))
+    return (f"\n\n## {WITHDRAWN_HEADING} {{#withdrawn-references}}\n\n{WITHDRAWN_INTRO}\n\n"
+            f'<ul class="bib-withdrawn" id="bib-withdrawn">\n{items}\n</ul>')
 
 
 # --- Reading lists as files ---------------------------------------------------------------------

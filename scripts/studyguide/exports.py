@@ -66,10 +66,6 @@ RIS_TYPES = {"article": "JOUR", "book": "BOOK", "edited-book": "EDBOOK", "chapte
 
 # BibTeX
 
-# Fields for this project's own checks, not part of the work's description.
-INTERNAL = {"unverified"}
-
-
 class _LatexWriter(Writer):
     """pybtex's BibTeX writer for values that are LaTeX already (as pybtex's parser keeps them)."""
 
@@ -85,8 +81,7 @@ def to_bibtex(entries: Iterable[Entry]) -> str:
 def _bibtex_entry(entry: Entry) -> str:
     persons = {role: [Person(name) for name in names]
                for role, names in bibtex_persons(entry).items() if names}
-    fields = sorted(((name, value) for name, value in entry.raw.items() if name not in INTERNAL),
-                    key=lambda item: (item[0] != "title", item[0]))
+    fields = sorted(entry.raw.items(), key=lambda item: (item[0] != "title", item[0]))
     data = BibliographyData({entry.key: PybtexEntry(entry.type, fields=fields, persons=persons)})
     stream = io.StringIO()
     _LatexWriter().write_stream(data, stream)
