@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 import pytest
 import rispy
 
-from studyguide import bibliography, bibpage, site
+from studyguide import bibliography, bibpage, search, site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -349,7 +349,7 @@ def test_withdrawn_works_are_in_no_download_and_no_search_entry(site_dir):
             text = path.read_text(encoding="utf-8")
             assert not [key for key in REMOVED if key in text], path.name
     index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    locations = {doc["location"] for doc in index["docs"]}
+    locations = {search.address(doc["location"]) for doc in index["docs"]}  # as linked
     assert "bibliography/#ref-perrin2014accumulating" in locations
     assert not {f"bibliography/#ref-{key}" for key in REMOVED} & locations
 

@@ -56,7 +56,7 @@ def test_printing_a_chapter_hides_navigation_and_shows_link_addresses(browser, b
     link = page.locator('article a[href^="../../glossary/"]').first
     after = link.evaluate("a => getComputedStyle(a, '::after').content")
     assert TEST_SITE_URL + "glossary/#" in after  # the published address, not the local one
-    doi = page.locator('article a[href^="https://doi.org/"]').first
+    doi = page.locator('article .csl-entry a[href^="https://doi.org/"]').first  # a reference
     assert doi.evaluate("a => getComputedStyle(a, '::after').content") == "none"  # its text
     assert page.locator("a.question-link[href='#ch2-q4']").is_visible()
     answer = page.locator("details.question p").first
