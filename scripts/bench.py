@@ -255,21 +255,26 @@ def live_reload(root: Path, folder: Path, page: str, edits: int) -> None:
         start = time.perf_counter()
         while word not in served():
             if time.perf_counter() - start > limit or server.poll() is not None:
-                sys.exit(f"bench: make serve never showed '{word}' (see {folder / 'serve.log'})")
+                log.flush()
+                tail = (folder / "serve.log").read_text(encoding="utf-8")[-3000:]
+                sys.exit(f"bench: make serve never showed '{word}'; its log ends:\n{tail}")
             time.sleep(0.02)
         return time.perf_counter() - start
 
     source = project / "docs" / page
     text = source.read_text(encoding="utf-8")
-    heading = re.search(r"^#+ .*\n\n", text, re.M)
+    # The first word of the first prose paragraph after the title is replaced (a page's
+    # sections have checked lengths, so the edit keeps the word count).
+    after_title = re.search(r"^# .*\n", text, re.M).end()
+    word_at = re.compile(r"^(?:\*\*)?(?P<word>[A-Z][a-z]+)\b", re.M).search(
+        text, after_title).span("word")
     times = []
     try:
         wait_for("</html>", 300)
         for n in range(edits):
             time.sleep(1.5)  # past the watcher's settling time
             word = f"Benchword{n}x"
-            source.write_text(text[:heading.end()] + word + " " + text[heading.end():],
-                              encoding="utf-8")
+            source.write_text(text[:word_at[0]] + word + text[word_at[1]:], encoding="utf-8")
             times.append(wait_for(word, 120))
     finally:
         server.terminate()

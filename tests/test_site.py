@@ -222,3 +222,20 @@ def test_glossary_links_carry_definitions_in_prose_but_not_in_the_bibliographys_
     bibliography = glossary_link.findall((site_dir / "bibliography/index.html").read_text(encoding="utf-8"))
     assert chapter and all(chapter), "chapter 1's glossary links have no definitions"
     assert bibliography and not any(bibliography)
+
+
+def test_downloads_are_reused_only_while_what_they_are_made_from_is_unchanged():
+    guide = site.load(ROOT)
+    guide.configure(site_url="https://example.org/a/", site_name="Guide")
+    first = guide.downloads()
+    assert "https://example.org/a/" in first["downloads/links.csv"]
+    guide.configure(site_url="https://example.org/b/", site_name="Guide")
+    assert "https://example.org/b/" in guide.downloads()["downloads/links.csv"]
+    # A work no longer used on a chapter page leaves that chapter's reading list.
+    key = next(k for k, uses in guide.uses.items() if len(uses) == 1
+               and uses[0].src.startswith("chapters/chapter-"))
+    lists = [path for path, text in guide.downloads().items()
+             if path.startswith("downloads/chapter-") and path.endswith(".bib") and key in text]
+    guide.uses = {k: v for k, v in guide.uses.items() if k != key}
+    after = guide.downloads()
+    assert lists and all(key not in after[path] for path in lists)

@@ -7,6 +7,7 @@ located as `bibliography.bib:LINE: key: problem`, so that one run reports them a
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +121,7 @@ class Bibliography:
         return list(self.entries)
 
 
+@functools.lru_cache(maxsize=8192)  # the same field texts, read again on every rebuild
 def plain(latex: str) -> str:
     """LaTeX field text as a reader sees it: accents resolved, protective braces gone."""
     try:

@@ -16,6 +16,7 @@ not the boxes, not the downloads, not the About page's pattern.
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup
@@ -65,8 +66,10 @@ def formatted(entries: list[Entry], cache_dir: Path | None = None) -> dict[str, 
     with tempfile.TemporaryDirectory() as folder:
         bib = Path(folder) / "cite.bib"
         bib.write_text(exports.to_bibtex(entries), encoding="utf-8")
-        by_style = {label: render.format_references(bib, style, cache_dir=cache_dir)
+        with ThreadPoolExecutor(max_workers=len(STYLES)) as pool:  # one pandoc run per style
+            runs = {label: pool.submit(render.format_references, bib, style, cache_dir=cache_dir)
                     for label, style in STYLES.items()}
+            by_style = {label: run.result() for label, run in runs.items()}
     # No retrieval date (see the module's docstring); the 2020 CSL style still writes
     # "Retrieved" before the address when there is no date.
     return {e.key: {label: refs.get(e.key, "").replace("Retrieved <a ", "<a ")

@@ -8,6 +8,7 @@ collecting located problems instead of stopping at the first. Every other module
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +22,7 @@ from .sources import Chapter, Page
 
 CARTRIDGE = "peer-support-in-prison.imscc"
 BIBLIOGRAPHY_PAGE = "bibliography.md"
+_LAST_DOWNLOADS: dict = {}  # Guide.downloads: the last result in this process, and its key
 HANDOUTS = "handouts"
 
 
@@ -192,7 +194,18 @@ class Guide:
 
     def downloads(self) -> dict[str, str | bytes]:
         """Site path -> content of every generated download: reading lists (BibTeX, RIS), the
-        list of link targets (CSV, JSON) and the VLE package (IMS Common Cartridge)."""
+        list of link targets (CSV, JSON) and the VLE package (IMS Common Cartridge). The last
+        result in this process is reused while everything they are made from is the same (a
+        `make serve` rebuild after an edit that changes none of it)."""
+        key = hashlib.sha256(repr((
+            (self.root / "bibliography.bib").read_bytes(), self.uses, self.quiz, self.contents,
+            self.chapter_records, self.nav_pages and self.targets, self.site_url,
+            self.site_name)).encode("utf-8")).hexdigest()
+        if _LAST_DOWNLOADS.get("key") != key:
+            _LAST_DOWNLOADS.update(key=key, files=self._make_downloads())
+        return dict(_LAST_DOWNLOADS["files"])
+
+    def _make_downloads(self) -> dict[str, str | bytes]:
         lists = bibpage.reading_lists(self.bib, self.uses, self.chapter_records)
         files: dict[str, str | bytes] = {
             f"{bibpage.DOWNLOADS}/{stem}{suffix}": writer(entries)
