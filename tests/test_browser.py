@@ -92,6 +92,32 @@ def test_copy_link_button_copies_the_question_url(browser, base_url):
     context.close()
 
 
+def test_linking_page_copy_buttons_copy_their_address_and_hide_without_javascript(browser, base_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(base_url + "teaching/linking/")
+    rows = page.locator(".link-table tbody tr")
+    assert rows.count() > 100
+    row = rows.filter(has=page.locator(f'a[href$="chapters/chapter-3/#ch3-q2"]'))
+    link = row.locator("a")
+    button = row.locator("button.link-copy")
+    assert button.is_visible() and button.get_attribute("aria-label") == \
+        "Copy address " + link.inner_text()
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('guide-status')?.textContent"
+                           ".includes('Address copied')")
+    assert page.evaluate("navigator.clipboard.readText()") == link.get_attribute("href")
+    assert button.inner_text() == "Copied"
+    context.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "teaching/linking/")
+    assert page.locator(".link-table a").first.is_visible()
+    assert not page.locator("button.link-copy").first.is_visible()
+    context.close()
+
+
 def test_question_anchor_scrolls_into_view(browser, base_url):
     context = browser.new_context(viewport={"width": 375, "height": 700})
     page = context.new_page()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
-from . import bibpage, quiz
+from . import bibpage, quiz, templates
 from .chapter import plain_text, questions, sections
 from .sources import Chapter, load_config
 
@@ -105,15 +105,12 @@ def manifest(items: list[Target]) -> list[str]:
     return ["/" + t.path for t in items]
 
 
-def _md_text(text: str) -> str:
-    """Literal text inside a Markdown link (an address with `_` or `*` stays as it is)."""
-    return re.sub(r"([\\`*_\[\]])", r"\\\1", text)
-
-
 def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> str:
     """The tables of the "Linking to this guide" page, one per page: the page itself, then its
     sections, seminar questions, handout, glossary terms or bibliography entries. Each address
-    is a link to itself (guide.js puts a "Copy" button beside it)."""
+    is a link to itself with a "Copy" button beside it (shown when JavaScript runs; guide.js
+    has one listener for them all). The tables carry a class of their own, so the theme's
+    script and styles for prose tables leave these 24 long tables alone (a lighter page)."""
     up = bibpage.to_root(from_src)
     blocks: list[str] = []
     by_page: dict[str, list[Target]] = {}
@@ -126,7 +123,7 @@ def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> 
         group = [next(ordered) if t.kind == "question" else t for t in group]
         head = group[0]
         blocks.append(f"### [{head.title}]({up}{src})\n")
-        rows = ["| What | Address |", "|---|---|"]
+        rows = []
         for t in group:
             if t.kind == "page":
                 text = "The whole page"
@@ -136,11 +133,9 @@ def linking_page_markdown(items: list[Target], site_url: str, from_src: str) -> 
                 label = {"section": "Section", "term": "Term", "reference": "Entry",
                          "quiz": "Quiz bank"}.get(
                     t.kind, t.path.split("#")[-1] + (" (core)" if t.core else ""))
-                text = f"{label}: {html.escape(t.title, quote=False)}"
-            url = t.url(site_url)  # the address is both the link and its text
-            rows.append(f"| {text.replace('|', '∣')} | [{_md_text(url)}]({url}) |")
-        blocks.append('<div class="link-targets" markdown="1">\n\n' + "\n".join(rows)
-                      + "\n\n</div>\n")
+                text = f"{label}: {t.title}"
+            rows.append((text, t.url(site_url)))  # the address is both the link and its text
+        blocks.append(templates.render("link-targets.html.j2", rows=rows) + "\n")
     return "\n".join(blocks)
 
 

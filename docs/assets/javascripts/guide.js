@@ -1,6 +1,6 @@
 /* Small enhancements over pages that work without JavaScript (load before bibliography.js):
    - seminar questions: a "Copy link" button beside each question's permalink;
-   - Linking to this guide: a "Copy" button beside every address;
+   - Linking to this guide: the "Copy" button beside every address works;
    - Cite this page: a "Copy" button beside each reference;
    - printing opens every collapsed block, so answers and notes appear on paper.
    Nothing is stored or sent. */
@@ -37,25 +37,34 @@
     });
   }
 
-  /* A button that copies getText() and says so, visibly and to screen readers. */
+  /* Copy `text` and say so on `button`, visibly and to screen readers. */
+  function copyAndSay(button, label, text, done) {
+    copyText(text).then(function () {
+      button.textContent = "Copied";
+      status(done + ": " + text);
+      setTimeout(function () { button.textContent = label; }, 2000);
+    }, function () {
+      status("Could not copy. " + text);
+    });
+  }
+
+  /* A button that copies getText() and says so. */
   function copyButton(label, accessibleName, getText, done, className) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = className || "question-copy";
     button.textContent = label;
     button.setAttribute("aria-label", accessibleName);
-    button.addEventListener("click", function () {
-      var text = getText();
-      copyText(text).then(function () {
-        button.textContent = "Copied";
-        status(done + ": " + text);
-        setTimeout(function () { button.textContent = label; }, 2000);
-      }, function () {
-        status("Could not copy. " + text);
-      });
-    });
+    button.addEventListener("click", function () { copyAndSay(button, label, getText(), done); });
     return button;
   }
+
+  /* Linking to this guide: its "Copy" buttons are in the page (hidden without JavaScript, see
+     guide.css), so that the long page is not rebuilt at load; one listener serves them all. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.link-copy[data-copy]");
+    if (button) copyAndSay(button, "Copy", button.getAttribute("data-copy"), "Address copied");
+  });
 
   function enhance() {
     document.querySelectorAll("a.question-link").forEach(function (link) {
@@ -68,12 +77,6 @@
         "Copy link", "Copy link to question " + id,
         function () { return url.origin + url.pathname + "#" + id; },
         "Link to question " + id + " copied"));
-    });
-    document.querySelectorAll(".link-targets td > a").forEach(function (link) {
-      if (link.nextElementSibling) return;
-      link.insertAdjacentElement("afterend", copyButton(
-        "Copy", "Copy address " + link.textContent,
-        function () { return link.href; }, "Address copied"));
     });
     document.querySelectorAll(".cite-box p").forEach(function (p) {
       if (p.querySelector(".question-copy")) return;
