@@ -239,3 +239,16 @@ def test_downloads_are_reused_only_while_what_they_are_made_from_is_unchanged():
     guide.uses = {k: v for k, v in guide.uses.items() if k != key}
     after = guide.downloads()
     assert lists and all(key not in after[path] for path in lists)
+
+
+def test_a_page_s_own_scripts_and_styles_load_on_that_page_only(site_dir):
+    """extra.page_assets in mkdocs.yml: what one page alone needs is not fetched by every page."""
+    own = {"assets/stylesheets/hub.css": {"index.html", "chapters/index.html"},
+           "assets/javascripts/bibliography.js": {"bibliography/index.html"},
+           "assets/javascripts/glossary.js": {"glossary/index.html"}}
+    for asset, pages in own.items():
+        assert (site_dir / asset).is_file(), asset
+        loading = {rel for rel in built_pages(site_dir)
+                   if re.search(r'(?:href|src)="(?:\.\./)*' + re.escape(asset) + '"',
+                                (site_dir / rel).read_text(encoding="utf-8"))}
+        assert loading == pages, asset
