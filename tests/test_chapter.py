@@ -362,7 +362,7 @@ def test_linking_page_lists_core_questions_first():
              T("question", "chapters/chapter-2/#ch2-q3", "Three", "chapters/chapter-2.md", "2"),
              T("handout", "handouts/chapter-2/", "Handout", "chapters/chapter-2.md", "2")]
     text = links.linking_page_markdown(items, "https://example.org/", "teaching/linking.md")
-    rows = [line.split(" | ")[0].lstrip("| ") for line in text.splitlines() if line.startswith("| ")][1:]
+    rows = re.findall(r"<tr><td>(.*?)</td><td>", text)  # each row's "What" cell, in order
     assert rows == ["The whole page", "ch2-q2 (core): Two", "ch2-q1: One", "ch2-q3: Three",
                     "Printable seminar handout"]
 
