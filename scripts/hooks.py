@@ -92,17 +92,8 @@ def _generated(config, path: str, content: str, **options) -> File:
 def _forget_stale_pages(guide, files) -> None:
     """In a dirty rebuild MkDocs builds only pages whose source is newer than their output;
     remove the output of every other page whose content changed (studyguide/rebuild.py)."""
-    titles = [(src, f"{p.meta.get('title', '')}\0{p.meta.get('description', '')}")
-              for src, p in sorted(guide.pages.items())]
-    titles += sorted(reading.nav_titles(guide.chapter_records).items())
-    keys = {}
-    for file in files.documentation_pages():
-        page = guide.pages.get(file.src_uri)
-        if page is not None:
-            text = guide.citeproc.render(file.src_uri, guide.render_page(file.src_uri, page.body,
-                                                                          web=True))
-            keys[file.src_uri] = rebuild.digest(file.content_string, text)
-    for src in rebuild.stale(rebuild.shared_key(ROOT, titles), keys):
+    sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
+    for src in rebuild.stale_pages(guide, sources):
         Path(files.get_file_from_path(src).abs_dest_path).unlink(missing_ok=True)
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from . import reading
+
 
 class Keys:
     """The keys of the last build in this process (one per `mkdocs serve`)."""
@@ -59,3 +61,18 @@ def stale(shared: str, pages: dict[str, str], last: Keys = LAST) -> set[str]:
         out = {src for src, key in pages.items() if last.pages.get(src) != key}
     last.shared, last.pages = shared, dict(pages)
     return out
+
+
+def stale_pages(guide, sources: dict[str, str], last: Keys = LAST) -> set[str]:
+    """The pages of a loaded `site.Guide` to build again, given every page's source text
+    (docs-relative path -> text, as MkDocs read it); generated pages are MkDocs' own concern."""
+    titles = [(src, f"{page.meta.get('title', '')}\0{page.meta.get('description', '')}")
+              for src, page in sorted(guide.pages.items())]
+    titles += sorted(reading.nav_titles(guide.chapter_records).items())
+    keys = {}
+    for src, text in sources.items():
+        page = guide.pages.get(src)
+        if page is not None:
+            converted = guide.citeproc.render(src, guide.render_page(src, page.body, web=True))
+            keys[src] = digest(text, converted)
+    return stale(shared_key(guide.root, titles), keys, last)
