@@ -95,8 +95,17 @@ def misspelt_marker(project: Path) -> str:
     return f"docs/chapters/chapter-3.md:{line_of(path, '<!-- further-readng -->')}: comment"
 
 
+def misspelt_page_asset(project: Path) -> str:
+    path = project / "mkdocs.yml"
+    text = path.read_text(encoding="utf-8").replace("    glossary.md: [assets/javascripts/glossary.js]",
+                                                    "    glosary.md: [assets/javascripts/glossary.js]")
+    path.write_text(text, encoding="utf-8")
+    return (f"mkdocs.yml:{line_of(path, '    glosary.md: [assets/javascripts/glossary.js]')}: "
+            "extra.page_assets: no page docs/glosary.md")
+
+
 CHANGES = [latin1_byte, bad_yaml_on_other_page, misspelt_key, nav_to_missing_page,
-           mixed_citation_block, draft_copy, misspelt_marker]
+           mixed_citation_block, draft_copy, misspelt_marker, misspelt_page_asset]
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__)

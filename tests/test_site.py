@@ -252,3 +252,21 @@ def test_a_page_s_own_scripts_and_styles_load_on_that_page_only(site_dir):
                    if re.search(r'(?:href|src)="(?:\.\./)*' + re.escape(asset) + '"',
                                 (site_dir / rel).read_text(encoding="utf-8"))}
         assert loading == pages, asset
+
+
+def test_page_assets_in_mkdocs_yml_must_name_real_pages_and_files(tmp_path):
+    from studyguide import sources
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "a.js").write_text("")
+    config = {"extra": {"page_assets": {"a.md": ["assets/a.js"], "b.md": ["assets/gone.css"],
+                                        "a.md ": "assets/a.js", "c.md": ["assets/a.txt"]}}}
+    lines = {"extra.page_assets": 5, "extra.page_assets.b.md.0": 7, "extra.page_assets.c.md.0": 9}
+    problems = [str(p) for p in sources.page_asset_problems(config, lines, tmp_path, ["a.md", "b.md", "c.md"])]
+    assert problems == [
+        "mkdocs.yml:7: extra.page_assets: no file docs/assets/gone.css; fix the path",
+        "mkdocs.yml:5: extra.page_assets: no page docs/a.md ; name a page under docs/, e.g. glossary.md",
+        "mkdocs.yml:5: extra.page_assets: a.md  must list paths, e.g. [assets/javascripts/glossary.js]",
+        "mkdocs.yml:9: extra.page_assets: assets/a.txt is neither a stylesheet (.css) nor a script (.js)"]
+    assert sources.page_asset_problems({"extra": {"page_assets": ["x"]}}, {}, tmp_path, []) == [
+        sources.Problem("mkdocs.yml", 1, "extra.page_assets must map a page (glossary.md) to a "
+                        "list of its own scripts and styles")]

@@ -19,6 +19,7 @@ from .glossary import Glossary
 from .sources import Chapter, Page
 from .themes import label as theme_label
 
+PAGE = "bibliography.md"  # the bibliography page's source
 DOWNLOADS = "downloads"
 KIND_LABELS = {"article": "Journal article", "book": "Book", "chapter": "Book chapter",
                "report": "Report", "thesis": "Thesis", "other": "Other"}
@@ -55,7 +56,7 @@ def usage(pages: dict[str, Page], records: list[Chapter], gloss: Glossary) -> di
     ordered = sorted(pages.items(), key=lambda item: (
         by_page[item[0]].order if item[0] in by_page else 99, item[0]))
     for src, page in ordered:
-        if src == "bibliography.md":
+        if src == PAGE:
             continue
         record = by_page.get(src)
         if record:
@@ -179,7 +180,7 @@ def filter_options(bib: Bibliography, records: list[Chapter]) -> str:
 
 
 def chapter_downloads(bib: Bibliography, uses: dict[str, list[Use]], records: list[Chapter],
-                      src: str = "bibliography.md") -> str:
+                      src: str = PAGE) -> str:
     """One hidden paragraph per chapter with a reading list: its RIS and BibTeX files. The
     page's script shows the one for the chapter selected in the filter."""
     lists = reading_lists(bib, uses, records)

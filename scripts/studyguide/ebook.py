@@ -478,11 +478,11 @@ def from_guide(guide, date: datetime.date | None = None, cache: bool = True) -> 
                 cache_dir=Path(guide.root) / ".cache" if cache else None)
 
 
-def start(guide, date: datetime.date | None = None) -> Future:
+def start(guide) -> Future:
     """`from_guide` on a thread of its own: pandoc makes the e-book while the pages are
     converted, and the build collects it (`Future.result()`) once they are written."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ebook")
-    future = pool.submit(from_guide, guide, date)
+    future = pool.submit(from_guide, guide)
     pool.shutdown(wait=False)
     return future
 
@@ -495,18 +495,14 @@ SIZE_SLOT = "<span data-guide-ebook-size></span>"
 _SLOT_RE = re.compile(r"(<span data-guide-ebook-size>)[^<]*(</span>)")
 
 
-def fill_size(site_dir: Path, size: int) -> list[Path]:
-    """Write the e-book's size (`size_label`) into every built page that names it; returns
-    those pages."""
+def fill_size(site_dir: Path, size: int) -> None:
+    """Write the e-book's size (`size_label`) into every built page that names it."""
     label = html.escape(size_label(size))
-    filled = []
     for page in sorted(Path(site_dir).rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         if "data-guide-ebook-size" in text:
             page.write_text(_SLOT_RE.sub(lambda m: m.group(1) + label + m.group(2), text),
                             encoding="utf-8")
-            filled.append(page)
-    return filled
 
 
 def size_label(size: int) -> str:

@@ -21,7 +21,6 @@ from .problems import Problem
 from .sources import Chapter, Page
 
 CARTRIDGE = "peer-support-in-prison.imscc"
-BIBLIOGRAPHY_PAGE = "bibliography.md"
 _LAST_DOWNLOADS: dict = {}  # Guide.downloads: the last result in this process, and its key
 HANDOUTS = "handouts"
 
@@ -47,7 +46,6 @@ class Guide:
     uses: dict[str, list[bibpage.Use]] = field(default_factory=dict)  # key -> where it is used
     site_url: str = ""
     site_name: str = ""
-    ebook_size: int | None = None             # bytes of the built e-book, once it is built
     citeproc: citeproc_module.Citeproc | None = None  # in-text citations and reference lists
     quiz: dict[str, quiz.Bank] = field(default_factory=dict)  # page src -> its self-check items
 
@@ -91,8 +89,7 @@ class Guide:
             "bibliography-list": lambda _: bibpage.page_markdown(self.bib, self.references,
                                                                  self.uses),
             "bibliography-count": lambda _: f"{len(self.bib.entries)} works",
-            "ebook-size": lambda _: (ebook.size_label(self.ebook_size) if self.ebook_size
-                                     else ebook.SIZE_SLOT),  # filled once the e-book is made
+            "ebook-size": lambda _: ebook.SIZE_SLOT,  # filled in once the e-book is made
             "offline": lambda _: offline.control_html(),  # its size is filled in after the build
             "bibliography-options": lambda _: bibpage.options_script(self.bib,
                                                                      self.chapter_records),
@@ -134,7 +131,7 @@ class Guide:
             markdown = glossary.add_usage(markdown, self.glossary_usage)
             if web:
                 markdown = glossary.add_az_bar(markdown, glossary.az_bar(self.glossary))
-        elif src_uri != BIBLIOGRAPHY_PAGE:  # its glossary links name the pages a work is used on
+        elif src_uri != bibpage.PAGE:  # its glossary links name the pages a work is used on
             markdown = glossary.add_titles(markdown, self.glossary.definitions)
         if citations.find(markdown) and "\\bibliography" not in markdown:
             markdown = markdown.rstrip() + "\n\n## References\n\n\\bibliography\n"
@@ -243,6 +240,7 @@ def read(root: Path) -> tuple[Guide | None, list[Problem]]:
     nav, found = sources.walk_nav(config.get("nav"), config_lines, root / "docs") \
         if config else ([], [])
     problems += found
+    problems += sources.page_asset_problems(config, config_lines, root / "docs", pages)
     if contents is None:
         return None, problems
 

@@ -3,6 +3,8 @@ links and anchors, seminar question numbering. (Fixes to the theme's HTML are in
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -136,9 +138,6 @@ def check_links(site_dir: Path, base_path: str = "/",
     not checked again unless some file, id or the base path changed: the result is the same as
     without the cache.
     """
-    import hashlib
-    import json
-
     site_dir = Path(site_dir)
     sources = sources or {}
     old: dict = {}

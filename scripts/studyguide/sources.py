@@ -9,6 +9,7 @@ that later checks can point at the item itself. Nothing here knows about MkDocs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -266,6 +267,45 @@ def load_config(root: Path) -> tuple[dict, dict[str, int], list[Problem]]:
     if not isinstance(data, dict):
         return {}, {}, [Problem(CONFIG_FILE, 1, "must be 'name: value' settings")]
     return data, lines, []
+
+
+PAGE_ASSETS = "extra.page_assets"
+
+
+def page_asset_problems(config: dict, lines: dict[str, int], docs: Path,
+                        pages: Iterable[str]) -> list[Problem]:
+    """`extra.page_assets` in mkdocs.yml (overrides/main.html loads each page's own scripts and
+    styles there): every key a page under docs/, every value a list of .css or .js files
+    under docs/. A misspelt page would otherwise lose its script without a word."""
+    extra = config.get("extra")
+    assets = extra.get("page_assets") if isinstance(extra, dict) else None
+    if assets is None:
+        return []
+
+    def line(name: str = "") -> int:
+        return lines.get(f"{PAGE_ASSETS}.{name}", lines.get(PAGE_ASSETS, 1))
+
+    if not isinstance(assets, dict):
+        return [Problem(CONFIG_FILE, line(), f"{PAGE_ASSETS} must map a page (glossary.md) to a "
+                        "list of its own scripts and styles")]
+    pages = set(pages)
+    problems = []
+    for page, paths in assets.items():
+        if page not in pages:
+            problems.append(Problem(CONFIG_FILE, line(str(page)), f"{PAGE_ASSETS}: no page "
+                                    f"docs/{page}; name a page under docs/, e.g. glossary.md"))
+        if not isinstance(paths, list) or not all(isinstance(path, str) for path in paths):
+            problems.append(Problem(CONFIG_FILE, line(str(page)), f"{PAGE_ASSETS}: {page} must "
+                                    "list paths, e.g. [assets/javascripts/glossary.js]"))
+            continue
+        for n, path in enumerate(paths):
+            if not path.endswith((".css", ".js")):
+                problems.append(Problem(CONFIG_FILE, line(f"{page}.{n}"), f"{PAGE_ASSETS}: "
+                                        f"{path} is neither a stylesheet (.css) nor a script (.js)"))
+            elif not (Path(docs) / path).is_file():
+                problems.append(Problem(CONFIG_FILE, line(f"{page}.{n}"), f"{PAGE_ASSETS}: no "
+                                        f"file docs/{path}; fix the path"))
+    return problems
 
 
 def _is_url(value: str) -> bool:
