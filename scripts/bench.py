@@ -3,7 +3,9 @@
 One run prints, each measured in that run:
 
 1. site: the real site's cold build (caches cleared) and warm rebuild, next to plain MkDocs +
-   Material on the same docs/ (no hooks, no plugins but search), as this site ÷ plain;
+   Material on the same docs/ (no hooks, no plugins but search), as this site ÷ plain; then
+   the processor time of both cold builds (pandoc's included) and what it allows on this
+   machine's cores;
 2. reload: `make serve` (`mkdocs serve --dirty --no-strict`) on a copy of the project: the time
    from saving a one-word edit to a chapter page until the served page shows it (median of 5);
 3. large: a generated case (1,000 entries cited across 50 pages) built with this site's
@@ -32,6 +34,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -56,7 +59,11 @@ def line(part: str, **figures) -> None:
     print(f"{part}: " + " ".join(f"{k}={fmt(v)}" for k, v in figures.items()), flush=True)
 
 
+CPU: list[float] = []  # processor time of each build(), the build and every process it started
+
+
 def build(config: Path, site_dir: Path, strict: bool = True, cwd: Path | None = None) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "-q",
                              *(["--strict"] if strict else []),
@@ -64,7 +71,10 @@ def build(config: Path, site_dir: Path, strict: bool = True, cwd: Path | None = 
                             cwd=cwd or config.parent, env=ENV, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"bench: the build of {config} failed:\n{result.stderr[-3000:]}")
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return wall
 
 
 def gz(data: bytes) -> int:
@@ -199,7 +209,9 @@ def site_ratio(root: Path, out: Path, runs: int) -> tuple[Path, float]:
     site = out / "site"
     clear_caches(root)
     cold = build(root / "mkdocs.yml", site)
+    cold_cpu = CPU[-1]
     plain_cold = build(plain_yml, plain_dir / "site", strict=False, cwd=root)
+    plain_cpu = CPU[-1]
     warm, plain_warm = [], []
     for _ in range(runs):  # interleaved, so a change in the machine's load hits both
         warm.append(build(root / "mkdocs.yml", site))
@@ -208,6 +220,10 @@ def site_ratio(root: Path, out: Path, runs: int) -> tuple[Path, float]:
     line("site", cold=cold, plain_cold=plain_cold, ratio_cold=cold / plain_cold,
          warm=warm_s, plain_warm=plain_warm_s, ratio_warm=warm_s / plain_warm_s, runs=runs)
     print("      (ratio = this site / plain MkDocs + Material; target <= 2)")
+    line("site-cpu", cold=cold_cpu, plain_cold=plain_cpu, cores=os.cpu_count(),
+         cold_floor=cold_cpu / (os.cpu_count() or 1))
+    print("      (processor seconds of the cold builds, pandoc included; cold_floor = the\n"
+          "       shortest cold build this work allows on these cores)")
     return site, cold
 
 

@@ -8,6 +8,8 @@ and fail the build at the end.
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import sys
 from pathlib import Path
@@ -17,11 +19,13 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from studyguide import (ebook, offline, printguide, reading, rebuild, redirects,  # noqa: E402
-                        search, sitecheck, site, themefix)
+from studyguide import (buildcache, ebook, offline, printguide, reading, rebuild,  # noqa: E402
+                        redirects, search, sitecheck, site, themefix)
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -45,6 +49,8 @@ def on_startup(command, dirty):
 def on_config(config):
     _state["problems"] = []
     _state.pop("ebook", None)  # a failed build may have left one
+    _state.pop("files_key", None)
+    _state["store"] = buildcache.Store(ROOT / ".cache" / "build")
     try:
         _state["guide"] = guide = site.load(ROOT)
     except site.GuideError as err:
@@ -56,9 +62,9 @@ def on_config(config):
 def on_files(files, config):
     guide = _state["guide"]
     _state["sources"] = {f.dest_uri: f"docs/{f.src_uri}" for f in files if f.abs_src_path}
-    for path, content in guide.downloads().items():
+    for path, content in guide.downloads(_state["store"]).items():
         files.append(File.generated(config, path, content=content))
-    for path, content in guide.handouts().items():
+    for path, content in _made("handouts", guide.handouts).items():
         files.append(_generated(config, path, content, inclusion=InclusionLevel.NOT_IN_NAV))
     # The guide as an e-book, and every chapter on one page for printing (not in nav or search).
     if ebook.complete(guide):
@@ -66,15 +72,28 @@ def on_files(files, config):
         # filled into the pages that name it, in on_post_build.
         _state["ebook"] = ebook.start(guide)
         files.append(File.generated(config, ebook.PATH, content=b""))
-        files.append(_generated(config, printguide.PATH, printguide.from_guide(guide),
+        files.append(_generated(config, printguide.PATH,
+                                _made("print", lambda: printguide.from_guide(guide)),
                                 inclusion=InclusionLevel.NOT_IN_NAV))
     # Offline reading: the web app manifest.
     files.append(File.generated(config, offline.MANIFEST, content=offline.web_manifest(
         config["site_name"], config["site_description"])))
-    guide.citeproc.prepare(f.content_string for f in files.documentation_pages())  # one pandoc run
+    guide.citeproc.prepare_on_first_render(  # one pandoc run for every page's citations
+        [f.content_string for f in files.documentation_pages()])
     if _state.get("dirty"):
         _forget_stale_pages(guide, files)
     return files
+
+
+def _made(slot: str, make, *inputs: str):
+    """What `make()` makes from the guide and `inputs` (JSON: a page's text, say), taken from
+    the cache when none of them changed (studyguide.site.Guide.identity)."""
+    store, key = _state["store"], buildcache.digest(_state["guide"].identity(), *inputs)
+    value = store.get(slot, key)
+    if value is None:
+        value = make()
+        store.put(slot, key, value)
+    return value
 
 
 def _generated(config, path: str, content: str, **options) -> File:
@@ -108,8 +127,85 @@ def on_env(env, config, files):
 
 def on_page_markdown(markdown, page, config, files):
     guide = _state["guide"]  # every source was read and checked once, in on_config
-    markdown = guide.render_page(page.file.src_uri, markdown, web=True)
-    return guide.citeproc.render(page.file.src_uri, markdown)
+    src = page.file.src_uri
+    rendered = _made(f"markdown:{src}", lambda: guide.citeproc.render(
+        src, guide.render_page(src, markdown, web=True)), markdown)
+    # MkDocs converts the page next, by calling page.render: this page's render first looks
+    # in the cache of converted pages (one attribute on this page object; MkDocs is unchanged).
+    page.render = functools.partial(_render_cached, page)
+    return rendered
+
+
+# --- Converted pages kept across builds (studyguide/buildcache.py) ----------------------------
+
+class _Capture(logging.Handler):
+    """What a page's conversion logs (a link to a missing page, say), to log it again when the
+    page is taken from the cache: a cached page fails a strict build exactly as before."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[list] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append([record.name, record.levelno, record.getMessage()])
+
+
+def _conversion_key(page, config, files) -> str:
+    """Everything a page's HTML is made from: its final Markdown, where it is, every file a
+    link can point at, the Markdown settings, the logging level and the libraries' versions."""
+    if "files_key" not in _state:
+        _state["files_key"] = buildcache.digest(*sorted(
+            f"{f.src_uri}\0{f.dest_uri}\0{f.url}\0{f.inclusion.name}" for f in files))
+    settings = json.dumps([config["markdown_extensions"], config["mdx_configs"],
+                           config["use_directory_urls"], config["validation"],
+                           logging.getLogger("mkdocs").getEffectiveLevel()],
+                          default=lambda value: dict(value) if hasattr(value, "items")
+                          else repr(value), sort_keys=True)
+    return buildcache.digest(page.markdown, page.file.src_uri, page.file.dest_uri, page.file.url,
+                             _state["files_key"], settings, buildcache.code_identity(),
+                             Path(__file__).read_bytes())
+
+
+def _toc_tokens(items) -> list[dict]:
+    return [{"name": item.title, "id": item.id, "level": item.level,
+             "children": _toc_tokens(item.children)} for item in items]
+
+
+def _render_cached(page, config, files) -> None:
+    store = _state["store"]
+    slot = f"page:{page.file.src_uri}"
+    cacheable = "--8<--" not in page.markdown  # an included snippet is read at conversion
+    key = _conversion_key(page, config, files) if cacheable else ""
+    stored = store.get(slot, key) if cacheable else None
+    if stored is not None:
+        targets = {src: files.get_file_from_path(src) for src in stored["links_to_anchors"] or {}}
+        if all(targets.values()):
+            page.content = stored["content"]
+            page.toc = get_toc(stored["toc"])
+            page._title_from_render = stored["title"]
+            page.present_anchor_ids = set(stored["anchors"])
+            if stored["links_to_anchors"] is not None:
+                page.links_to_anchors = {targets[src]: links for src, links
+                                         in stored["links_to_anchors"].items()}
+            for name, level, message in stored["log"]:
+                logging.getLogger(name).log(level, message)
+            return
+    capture = _Capture()
+    loggers = [logging.getLogger("mkdocs"), logging.getLogger()]
+    for logger in loggers:
+        logger.addHandler(capture)
+    try:
+        Page.render(page, config, files)
+    finally:
+        for logger in loggers:
+            logger.removeHandler(capture)
+    if cacheable:
+        store.put(slot, key, {
+            "content": page.content, "toc": _toc_tokens(page.toc),
+            "title": page._title_from_render, "anchors": sorted(page.present_anchor_ids),
+            "links_to_anchors": None if page.links_to_anchors is None else
+            {target.src_uri: links for target, links in page.links_to_anchors.items()},
+            "log": capture.records})
 
 
 def on_nav(nav, config, files):
@@ -194,5 +290,7 @@ def on_post_build(config):
     search.update_index(site_dir, guide.bib.entries, guide.references)
     # Offline reading: last, once every file is written (the worker lists and hashes them).
     _report(offline.finalise(site_dir, config["site_name"]))
+    store = _state["store"]
+    log.debug(f"build cache: {store.hits} results reused from .cache/build, {store.misses} made")
     if _state["problems"] and _state["command"] != "serve":  # serve keeps showing the site
         raise PluginError(f"{len(_state['problems'])} problem(s) found; see the errors above")

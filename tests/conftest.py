@@ -82,6 +82,20 @@ def built_pages(site_dir: Path) -> list[str]:
                   if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:2000])
 
 
+def tree_differences(left: Path, right: Path) -> list[str]:
+    """Files in one folder and not the other, or with other bytes (for reproducible builds)."""
+    import filecmp
+
+    def walk(cmp: filecmp.dircmp) -> list[str]:
+        found = cmp.left_only + cmp.right_only
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        found += mismatch + errors
+        for sub in cmp.subdirs.values():
+            found += walk(sub)
+        return found
+    return walk(filecmp.dircmp(left, right))
+
+
 def page_url(base: str, rel: str) -> str:
     return base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
 

@@ -42,8 +42,8 @@ def test_quick_bench_prints_every_part_with_ratios():
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     parts = parse(result.stdout)
-    assert set(parts) >= {"machine", "site", "reload", "large", "format", "page", "first-view",
-                          "search-index"}, result.stdout
+    assert set(parts) >= {"machine", "site", "site-cpu", "reload", "large", "format", "page",
+                          "first-view", "search-index"}, result.stdout
     machine = parts["machine"][0]
     assert NUMBER_RE.match(machine["nproc"]) and machine["python"].startswith("3.")
 
@@ -52,6 +52,10 @@ def test_quick_bench_prints_every_part_with_ratios():
         assert NUMBER_RE.match(site[key]) and float(site[key]) > 0, (key, site)
     assert abs(float(site["ratio_warm"]) - float(site["warm"]) / float(site["plain_warm"])) \
         < 0.05 * float(site["ratio_warm"]) + 0.01
+
+    cpu = parts["site-cpu"][0]  # processor time, pandoc's included: more than the build's own
+    assert float(cpu["cold"]) > float(cpu["plain_cold"]) > 0
+    assert abs(float(cpu["cold_floor"]) - float(cpu["cold"]) / int(cpu["cores"])) < 0.01
 
     reload = parts["reload"][0]  # the served page showed the edit (else the bench exits)
     assert reload["page"] == "page00.md" and float(reload["median"]) > 0

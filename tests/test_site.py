@@ -3,7 +3,6 @@ GitHub Pages sub-path, a styled 404 page, reproducible output, and GitHub workfl
 
 from __future__ import annotations
 
-import filecmp
 import os
 import re
 import shutil
@@ -11,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, SUB_PATH, built_pages, mkdocs_build
+from conftest import ROOT, SUB_PATH, built_pages, mkdocs_build, tree_differences
 from studyguide import site, sitecheck
 
 
@@ -102,17 +101,7 @@ def test_two_builds_with_the_same_source_date_epoch_are_identical(site_dir, tmp_
     again = tmp_path / "again"
     result = mkdocs_build(again)
     assert result.returncode == 0, result.stderr
-    comparison = filecmp.dircmp(site_dir, again)
-
-    def differences(cmp) -> list[str]:
-        found = cmp.left_only + cmp.right_only
-        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
-        found += mismatch + errors
-        for sub in cmp.subdirs.values():
-            found += differences(sub)
-        return found
-
-    assert differences(comparison) == []
+    assert tree_differences(site_dir, again) == []
 
 
 def test_build_uses_system_fonts_and_no_third_party_assets(site_dir):

@@ -86,7 +86,11 @@ class Cluster:
 
 
 def _blank(match: re.Match) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
+    """Spaces for the matched text, keeping its line breaks."""
+    text = match.group(0)
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join(" " * len(part) for part in text.split("\n"))
 
 
 def readable(markdown: str) -> str:
@@ -132,6 +136,8 @@ def _clusters(markdown: str) -> tuple[Cluster, ...]:
     """The same text is read by several checks and transforms in one build: read it once."""
     import bisect
 
+    if "@" not in markdown:  # no citation without an '@'
+        return ()
     text = readable(markdown)
     starts = _line_starts(markdown)
     line_of = lambda offset: bisect.bisect_right(starts, offset)  # noqa: E731
@@ -153,8 +159,10 @@ def _clusters(markdown: str) -> tuple[Cluster, ...]:
                        "like [@key, p. 12]")
         found.append(Cluster(block.start(), block.end(), line, source, False, cites, problem))
         taken.append((block.start(), block.end()))
+    starts_taken = [a for a, _ in taken]  # in text order, never overlapping
     for match in NARRATIVE_RE.finditer(text):
-        if any(a <= match.start() < b for a, b in taken):
+        inside = bisect.bisect_right(starts_taken, match.start()) - 1
+        if inside >= 0 and match.start() < taken[inside][1]:
             continue
         line = line_of(match.start())
         source = markdown[match.start():match.end()]

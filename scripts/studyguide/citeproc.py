@@ -73,6 +73,7 @@ class Citeproc:
         self.csl = render.csl_path(style)
         self.cache_file = None
         self.formatted: dict[str, str] = {}       # normalised cluster -> HTML
+        self._pending: list[str] = []             # page texts given to prepare(), not yet read
         self.pandoc_runs = 0
         if cache_dir is not None:
             digest = hashlib.sha256()
@@ -98,6 +99,11 @@ class Citeproc:
             for cluster in self._renderable(text):
                 wanted.setdefault(normalise(cluster.text), cluster.narrative)
         self._format(wanted)
+
+    def prepare_on_first_render(self, texts: Iterable[str]) -> None:
+        """`prepare(texts)` when the first page is rendered: a build that takes every rendered
+        page from its cache reads none of them."""
+        self._pending.extend(texts)
 
     def _format(self, wanted: dict[str, bool]) -> None:
         missing = [(text, narrative) for text, narrative in wanted.items()
@@ -194,6 +200,9 @@ class Citeproc:
         """The page's Markdown with every renderable cluster formatted, `\\@` printed as '@',
         and `\\bibliography` replaced by the page's reference list. Clusters with unknown keys
         or bad syntax are left as written (citations.check reports them)."""
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self.prepare(pending)
         found = self._renderable(markdown)
         self._format({normalise(c.text): c.narrative for c in found})  # normally all cached
         inside = lambda at: any(c.start <= at < c.end for c in found)  # noqa: E731

@@ -12,10 +12,10 @@ changed. The hook removes those built pages, so that MkDocs builds them again. N
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from . import reading
+from .buildcache import digest
 
 
 class Keys:
@@ -27,14 +27,6 @@ class Keys:
 
 
 LAST = Keys()
-
-
-def digest(*parts: str | bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode("utf-8") if isinstance(part, str) else part)
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def shared_key(root: Path, titles: list[tuple[str, str]]) -> str:

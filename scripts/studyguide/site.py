@@ -9,13 +9,14 @@ collecting located problems instead of stopping at the first. Every other module
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import (bibliography, bibpage, chapter, cite, citations, ebook, exports, glossary, helplines,
-               hub, links, markers, metadata, offline, quiz, reading, render, sources, transforms,
-               truth)
+from . import (bibliography, bibpage, buildcache, chapter, cite, citations, ebook, exports,
+               glossary, helplines, hub, links, markers, metadata, offline, quiz, reading, render,
+               sources, transforms, truth)
 from . import citeproc as citeproc_module
 from .problems import Problem
 from .sources import Chapter, Page
@@ -48,6 +49,7 @@ class Guide:
     site_name: str = ""
     citeproc: citeproc_module.Citeproc | None = None  # in-text citations and reference lists
     quiz: dict[str, quiz.Bank] = field(default_factory=dict)  # page src -> its self-check items
+    sources_digest: str = ""  # of every file under docs/ and data/, the .bib and mkdocs.yml
 
     # --- Records ---------------------------------------------------------------------------------
 
@@ -156,6 +158,13 @@ class Guide:
     def configure(self, site_url: str, site_name: str) -> None:
         self.site_url, self.site_name = site_url, site_name
 
+    def identity(self) -> str:
+        """A digest of everything the guide's pages are made from: every source (as read, and
+        mkdocs.yml with its environment variables filled in), the site's address and name,
+        this code, the CSL styles and pandoc. Equal identities give equal pages."""
+        return buildcache.digest(self.sources_digest, self.site_url, self.site_name,
+                                 buildcache.code_identity(), render.pandoc_identity())
+
     def page_citation_entries(self, src_uri: str) -> list:
         record = self.chapter_of(src_uri)
         return [self.bib.entries[cite.BOOK_KEY],
@@ -189,17 +198,22 @@ class Guide:
         return {f"{HANDOUTS}/{record.stem}.md": transforms.handout(page, record, self.site_name)
                 for record, page in self.chapter_pairs()}
 
-    def downloads(self) -> dict[str, str | bytes]:
+    def downloads(self, store: buildcache.Store | None = None) -> dict[str, str | bytes]:
         """Site path -> content of every generated download: reading lists (BibTeX, RIS), the
-        list of link targets (CSV, JSON) and the VLE package (IMS Common Cartridge). The last
-        result in this process is reused while everything they are made from is the same (a
-        `make serve` rebuild after an edit that changes none of it)."""
-        key = hashlib.sha256(repr((
+        list of link targets (CSV, JSON) and the VLE package (IMS Common Cartridge). They are
+        made again only when something they are made from changed: the last result is reused
+        within this process (a `make serve` rebuild), and `store` keeps it for the next build."""
+        key = buildcache.digest(repr((
             (self.root / "bibliography.bib").read_bytes(), self.uses, self.quiz, self.contents,
             self.chapter_records, self.nav_pages and self.targets, self.site_url,
-            self.site_name)).encode("utf-8")).hexdigest()
+            self.site_name)), buildcache.code_identity())
         if _LAST_DOWNLOADS.get("key") != key:
-            _LAST_DOWNLOADS.update(key=key, files=self._make_downloads())
+            files = buildcache.decode_files(store.get("downloads", key)) if store else None
+            if files is None:
+                files = self._make_downloads()
+                if store is not None:
+                    store.put("downloads", key, buildcache.encode_files(files))
+            _LAST_DOWNLOADS.update(key=key, files=files)
         return dict(_LAST_DOWNLOADS["files"])
 
     def _make_downloads(self) -> dict[str, str | bytes]:
@@ -263,8 +277,18 @@ def read(root: Path) -> tuple[Guide | None, list[Problem]]:
             page.chapter = record
             problems += chapter.validate(page, record, set(gloss.terms), bib.keys)
     problems += _question_ids(pages, records)
-    guide = Guide(root, bib, contents, records, pages, gloss, nav, quiz=banks)
+    guide = Guide(root, bib, contents, records, pages, gloss, nav, quiz=banks,
+                  sources_digest=_sources_digest(root, config))
     return guide, problems
+
+
+def _sources_digest(root: Path, config: dict) -> str:
+    parts: list[str | bytes] = [json.dumps(config, sort_keys=True, default=str)]
+    for path in [root / "bibliography.bib", root / sources.CONFIG_FILE,
+                 *sorted((root / "docs").rglob("*")), *sorted((root / "data").rglob("*"))]:
+        if path.is_file():
+            parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+    return buildcache.digest(*parts)
 
 
 def _chapter_claims(pages: dict[str, Page], records: list[Chapter]) -> list[Problem]:

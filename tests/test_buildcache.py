@@ -1,0 +1,149 @@
+"""What one build keeps for the next (studyguide/buildcache.py and the hooks that use it): a
+rebuild takes converted pages, generated pages and downloads from .cache/build, and the site
+it builds is byte for byte the site a build without the cache builds. Every edit to what a
+result is made from makes it again, and a cached page still reports its broken links."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import MKDOCS, ROOT, build_env, make_project, tree_differences
+from studyguide import buildcache
+
+REUSED_RE = re.compile(r"build cache: (\d+) results reused from \.cache/build, (\d+) made")
+
+
+def build(project: Path, site: str = "site", **env) -> tuple[subprocess.CompletedProcess, int, int]:
+    """A strict build (verbose, for the cache's figures): the result, results reused, made."""
+    result = subprocess.run(MKDOCS + ["build", "--strict", "--clean", "-v", "-d", str(project / site)],
+                            cwd=project, env=build_env(**env), capture_output=True, text=True)
+    found = REUSED_RE.search(result.stderr)
+    reused, made = (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+    return result, reused, made
+
+
+# --- The store --------------------------------------------------------------------------------
+
+def test_a_value_comes_back_only_under_its_own_key(tmp_path):
+    store = buildcache.Store(tmp_path)
+    assert store.get("page:a.md", "k1") is None
+    store.put("page:a.md", "k1", {"content": "<p>é</p>", "toc": [1, 2], "order": {"b": 1, "a": 2}})
+    assert store.get("page:a.md", "k1") == {"content": "<p>é</p>", "toc": [1, 2],
+                                            "order": {"b": 1, "a": 2}}
+    assert list(store.get("page:a.md", "k1")["order"]) == ["b", "a"]  # the order it was stored in
+    assert store.get("page:a.md", "k2") is None       # another key: made again
+    assert store.get("page:b.md", "k1") is None       # another slot
+    store.put("page:a.md", "k2", "new")                # one file per slot: the old value goes
+    assert store.get("page:a.md", "k1") is None and store.get("page:a.md", "k2") == "new"
+    assert (store.hits, store.misses) == (3, 4)
+    assert len(list(tmp_path.iterdir())) == 1
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b"[1, 2]", b'{"key": "k1"}', b"\xff\xfe"])
+def test_a_damaged_cache_file_is_a_miss_not_an_error(tmp_path, damage):
+    store = buildcache.Store(tmp_path)
+    store.put("slot", "k1", "value")
+    (file,) = tmp_path.iterdir()
+    file.write_bytes(damage)
+    assert store.get("slot", "k1") is None
+    store.put("slot", "k1", "again")
+    assert store.get("slot", "k1") == "again"
+
+
+def test_generated_files_keep_text_and_bytes():
+    files = {"a.bib": "@book{x,}\n", "b.imscc": bytes(range(256)), "c.txt": ""}
+    stored = buildcache.encode_files(files)
+    import json
+    assert buildcache.decode_files(json.loads(json.dumps(stored))) == files
+    for bad in (None, [], {"a": "text"}, {"a": ["text"]}, {"a": ["zip", "x"]},
+                {"a": ["base64", "not base64!"]}):
+        assert buildcache.decode_files(bad) is None
+
+
+def test_the_code_identity_changes_with_any_file_of_the_package(tmp_path, monkeypatch):
+    package = tmp_path / "studyguide"
+    shutil.copytree(ROOT / "scripts" / "studyguide", package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(buildcache, "PACKAGE", package)
+    identities = []
+    for edit in (None, "templates", "code"):
+        if edit == "templates":
+            template = next(package.joinpath("templates").iterdir())
+            template.write_text(template.read_text(encoding="utf-8") + " ", encoding="utf-8")
+        elif edit == "code":
+            (package / "quiz.py").write_text("# edited\n", encoding="utf-8")
+        buildcache.code_identity.cache_clear()
+        identities.append(buildcache.code_identity())
+    buildcache.code_identity.cache_clear()
+    assert len(set(identities)) == 3
+
+
+# --- Builds -----------------------------------------------------------------------------------
+
+def test_a_rebuild_reuses_every_result_and_builds_the_same_site(tmp_path):
+    """The real site: a first build (nothing cached), then a rebuild that takes every converted
+    page, generated page and download from the cache; the two sites are the same bytes."""
+    project = tmp_path / "project"
+    for name in ("docs", "scripts", "overrides", "data"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("mkdocs.yml", "bibliography.bib"):
+        shutil.copy(ROOT / name, project / name)
+    first, reused, made = build(project, "first")
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert reused == 0 and made > 60  # pages (Markdown and HTML), print page, handouts, downloads
+    again, reused, made_again = build(project, "again")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert (reused, made_again) == (made, 0)
+    assert tree_differences(project / "first", project / "again") == []
+
+
+def test_a_cached_page_still_fails_the_build_on_a_broken_link(tmp_path):
+    project = make_project(tmp_path, {"docs/index.md": "# Home\n\nSee [the notes](notes.md).\n"})
+    for _ in range(2):  # the second build takes the page from the cache
+        result, reused, _ = build(project)
+        assert result.returncode != 0
+        assert "'notes.md'" in result.stderr and "not found among documentation files" in result.stderr
+    assert reused > 0
+    # The page it links to is added: the same Markdown now converts without the warning.
+    (project / "docs" / "notes.md").write_text(
+        '---\ntitle: "Notes"\ndescription: "A test page."\n---\n# Notes\n', encoding="utf-8")
+    result, _, _ = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'href="notes/"' in (project / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_edit_to_what_a_page_shows_reaches_it(tmp_path):
+    page = "# Home\n\nA claim [@perrin2014accumulating].\n"
+    project = make_project(tmp_path, {"docs/index.md": page})
+    result, _, _ = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    home = project / "site" / "index.html"
+    assert "purpose and opportunities to change" in home.read_text(encoding="utf-8")
+
+    # The page's own text.
+    (project / "docs" / "index.md").write_text(
+        (project / "docs" / "index.md").read_text(encoding="utf-8").replace("A claim", "A bold claim"),
+        encoding="utf-8")
+    result, reused, _ = build(project)
+    assert result.returncode == 0 and reused > 0
+    assert "A bold claim" in home.read_text(encoding="utf-8")
+
+    # The .bib: the page's reference list shows the work's new title.
+    bib = project / "bibliography.bib"
+    text = bib.read_text(encoding="utf-8")
+    assert text.count("purpose and opportunities to change") == 1
+    bib.write_text(text.replace("purpose and opportunities to change",
+                                "purpose and chances to change"), encoding="utf-8")
+    result, _, _ = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "purpose and chances to change" in home.read_text(encoding="utf-8")
+
+    # The site's address (an environment variable in mkdocs.yml): the page's printed address.
+    result, _, _ = build(project, SITE_URL="https://example.net/elsewhere/")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "https://example.net/elsewhere/" in home.read_text(encoding="utf-8")
