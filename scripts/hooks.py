@@ -86,10 +86,10 @@ def on_files(files, config):
 
 
 def _made(slot: str, make, *inputs: str):
-    """What `make()` makes from the guide and `inputs` (JSON: a page's text, say), taken from
-    the cache when none of them changed (studyguide.site.Guide.identity)."""
+    """What `make()` makes from the guide and `inputs` (a page's text, or a mapping of paths to
+    texts), taken from the cache when none of them changed (studyguide.site.Guide.identity)."""
     store, key = _state["store"], buildcache.digest(_state["guide"].identity(), *inputs)
-    value = store.get(slot, key)
+    value = store.get(slot, key, accept=buildcache.is_text_or_texts)
     if value is None:
         value = make()
         store.put(slot, key, value)
@@ -138,18 +138,6 @@ def on_page_markdown(markdown, page, config, files):
 
 # --- Converted pages kept across builds (studyguide/buildcache.py) ----------------------------
 
-class _Capture(logging.Handler):
-    """What a page's conversion logs (a link to a missing page, say), to log it again when the
-    page is taken from the cache: a cached page fails a strict build exactly as before."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[list] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append([record.name, record.levelno, record.getMessage()])
-
-
 def _conversion_key(page, config, files) -> str:
     """Everything a page's HTML is made from: its final Markdown, where it is, every file a
     link can point at, the Markdown settings, the logging level and the libraries' versions."""
@@ -166,17 +154,12 @@ def _conversion_key(page, config, files) -> str:
                              Path(__file__).read_bytes())
 
 
-def _toc_tokens(items) -> list[dict]:
-    return [{"name": item.title, "id": item.id, "level": item.level,
-             "children": _toc_tokens(item.children)} for item in items]
-
-
 def _render_cached(page, config, files) -> None:
     store = _state["store"]
     slot = f"page:{page.file.src_uri}"
     cacheable = "--8<--" not in page.markdown  # an included snippet is read at conversion
     key = _conversion_key(page, config, files) if cacheable else ""
-    stored = store.get(slot, key) if cacheable else None
+    stored = store.get(slot, key, accept=buildcache.is_conversion) if cacheable else None
     if stored is not None:
         targets = {src: files.get_file_from_path(src) for src in stored["links_to_anchors"] or {}}
         if all(targets.values()):
@@ -187,10 +170,9 @@ def _render_cached(page, config, files) -> None:
             if stored["links_to_anchors"] is not None:
                 page.links_to_anchors = {targets[src]: links for src, links
                                          in stored["links_to_anchors"].items()}
-            for name, level, message in stored["log"]:
-                logging.getLogger(name).log(level, message)
+            buildcache.replay(stored["log"])
             return
-    capture = _Capture()
+    capture = buildcache.LogCapture()
     loggers = [logging.getLogger("mkdocs"), logging.getLogger()]
     for logger in loggers:
         logger.addHandler(capture)
@@ -200,12 +182,12 @@ def _render_cached(page, config, files) -> None:
         for logger in loggers:
             logger.removeHandler(capture)
     if cacheable:
-        store.put(slot, key, {
-            "content": page.content, "toc": _toc_tokens(page.toc),
-            "title": page._title_from_render, "anchors": sorted(page.present_anchor_ids),
-            "links_to_anchors": None if page.links_to_anchors is None else
+        store.put(slot, key, buildcache.conversion(
+            page.content, buildcache.toc_tokens(page.toc), page._title_from_render,
+            page.present_anchor_ids,
+            None if page.links_to_anchors is None else
             {target.src_uri: links for target, links in page.links_to_anchors.items()},
-            "log": capture.records})
+            capture.records))
 
 
 def on_nav(nav, config, files):

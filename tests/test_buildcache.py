@@ -65,6 +65,26 @@ def test_generated_files_keep_text_and_bytes():
         assert buildcache.decode_files(bad) is None
 
 
+def test_only_a_whole_conversion_is_taken_from_the_cache():
+    whole = buildcache.conversion("<p>x</p>", [{"name": "A", "id": "a", "level": 1, "children": [
+        {"name": "B", "id": "b", "level": 2, "children": []}]}], None, {"b", "a"},
+        {"x.md": {"a": "x.md#a"}}, [["mkdocs.structure.pages", 30, "a warning"]])
+    assert buildcache.is_conversion(whole) and whole["anchors"] == ["a", "b"]
+    assert buildcache.is_conversion({**whole, "links_to_anchors": None, "title": "T"})
+    broken = [
+        {k: v for k, v in whole.items() if k != "content"},
+        {**whole, "toc": [{"name": "A", "id": "a", "level": 1}]},
+        {**whole, "toc": [{"name": "A", "id": "a", "level": 1, "children": [{"id": "b"}]}]},
+        {**whole, "anchors": [1]},
+        {**whole, "title": 3},
+        {**whole, "links_to_anchors": {"x.md": "x.md#a"}},
+        {**whole, "log": [["mkdocs", "WARNING", "text"]]},
+        {**whole, "log": [["mkdocs", 30]]},
+        "<p>x</p>", None,
+    ]
+    assert [buildcache.is_conversion(value) for value in broken] == [False] * len(broken)
+
+
 def test_the_code_identity_changes_with_any_file_of_the_package(tmp_path, monkeypatch):
     package = tmp_path / "studyguide"
     shutil.copytree(ROOT / "scripts" / "studyguide", package,
@@ -99,6 +119,27 @@ def test_a_rebuild_reuses_every_result_and_builds_the_same_site(tmp_path):
     again, reused, made_again = build(project, "again")
     assert again.returncode == 0, again.stderr[-3000:]
     assert (reused, made_again) == (made, 0)
+    assert tree_differences(project / "first", project / "again") == []
+
+
+def test_cache_files_of_the_wrong_shape_are_made_again(tmp_path):
+    """A cache file with the right key and a value of another shape (damaged, or written by
+    other code) is a miss: the build converts again and builds the same site."""
+    import json
+
+    project = make_project(tmp_path, {"docs/index.md": "# Home\n\nA claim [@perrin2014accumulating].\n"})
+    result, _, made = build(project, "first")
+    assert result.returncode == 0, result.stderr[-3000:]
+    files = list((project / ".cache" / "build").iterdir())
+    assert len(files) == made
+    for n, file in enumerate(files):
+        stored = json.loads(file.read_text(encoding="utf-8"))
+        stored["value"] = [7, {"content": None}, {"a.md": 1}, [None], None][n % 5]
+        file.write_text(json.dumps(stored), encoding="utf-8")
+    result, reused, made_again = build(project, "again")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    assert (reused, made_again) == (0, made)
     assert tree_differences(project / "first", project / "again") == []
 
 

@@ -2,15 +2,16 @@
 under: a digest of everything the result is made from. A result is used only when its key is
 the key the build computes now, so an edit anywhere in what it is made from makes it again.
 
-- `Store(folder)`: one file per slot (a page, the downloads), holding the key and the value.
+- `Store(folder)`: one JSON file per slot (a page, the downloads), holding the key and value.
   A missing, unreadable or stale file is a miss, never an error; the next build rewrites it.
 - `code_identity()`: this package's files (code, templates, data) and the versions of the
   libraries that turn Markdown into HTML, for keys whose result this code or those libraries
   make.
+- `conversion()`, `is_conversion()`, `LogCapture`, `replay()`: a converted page as stored (its
+  HTML, table of contents, anchors, links to anchors and what the conversion logged).
 
-The hooks store each converted page (its HTML, table of contents, anchors and what the
-conversion logged) and the generated downloads; `make clean` removes them with the rest of
-.cache. Nothing here knows about MkDocs.
+The hooks store each page's Markdown and conversion, the print page, the handouts and the
+downloads; `make clean` removes them with the rest of .cache. Nothing here knows about MkDocs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import base64
 import functools
 import hashlib
 import json
+import logging
 import os
 from importlib import metadata
 from pathlib import Path
@@ -75,21 +77,28 @@ class Store:
             self.hits += 1
         return found
 
-    def get(self, slot: str, key: str):
-        """The value stored in `slot` under `key`, or None."""
+    def get(self, slot: str, key: str, accept=None):
+        """The value stored in `slot` under `key`, or None; with `accept`, only a value it
+        accepts (one of the shape the caller needs)."""
         try:
             stored = json.loads(self._path(slot, ".json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return self._count(None)
-        if not isinstance(stored, dict) or stored.get("key") != key or "value" not in stored:
+        if not isinstance(stored, dict) or stored.get("key") != key:
             return self._count(None)
-        return self._count(stored["value"])
+        value = stored.get("value")
+        return self._count(value if accept is None or accept(value) else None)
 
     def put(self, slot: str, key: str, value) -> None:
         """Store a JSON value (`slot` is any name: it is hashed into the file name)."""
         data = json.dumps({"slot": slot, "key": key, "value": value}, ensure_ascii=False)
         # (not sort_keys: a mapping comes back in the order it was stored, as pages are listed)
         self._write(self._path(slot, ".json"), data.encode("utf-8"))
+
+
+def is_text_or_texts(value) -> bool:
+    """A text, or a mapping of names to texts (what a generated page or set of pages is)."""
+    return isinstance(value, str) or _is_texts(value)
 
 
 def encode_files(files: dict[str, str | bytes]) -> dict[str, list[str]]:
@@ -117,3 +126,64 @@ def decode_files(stored) -> dict[str, str | bytes] | None:
         else:
             return None
     return files
+
+
+# --- A converted page -------------------------------------------------------------------------
+
+class LogCapture(logging.Handler):
+    """What a page's conversion logs (a link to a missing page, say), so that the page taken
+    from the cache logs it again: it fails a strict build exactly as the conversion did."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[list] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append([record.name, record.levelno, record.getMessage()])
+
+
+def replay(records: list[list]) -> None:
+    for name, level, message in records:
+        logging.getLogger(name).log(level, message)
+
+
+def toc_tokens(items) -> list[dict]:
+    """A table of contents (items with title, id, level and children) as Python-Markdown's
+    toc tokens, from which MkDocs makes one."""
+    return [{"name": item.title, "id": item.id, "level": item.level,
+             "children": toc_tokens(item.children)} for item in items]
+
+
+def conversion(content: str, toc: list[dict], title: str | None, anchors, links_to_anchors,
+               log: list[list]) -> dict:
+    """What converting a page's Markdown gives: its HTML, toc tokens, the title its first
+    heading gives, its ids, its links to other pages' anchors (page -> anchor -> link) or None,
+    and what was logged."""
+    return {"content": content, "toc": toc, "title": title, "anchors": sorted(anchors),
+            "links_to_anchors": links_to_anchors, "log": log}
+
+
+def _is_toc(tokens) -> bool:
+    return isinstance(tokens, list) and all(
+        isinstance(t, dict) and isinstance(t.get("name"), str) and isinstance(t.get("id"), str)
+        and isinstance(t.get("level"), int) and _is_toc(t.get("children")) for t in tokens)
+
+
+def _is_texts(value) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def is_conversion(value) -> bool:
+    """Whether a stored value is what `conversion` makes (anything else is made again)."""
+    links = value.get("links_to_anchors") if isinstance(value, dict) else None
+    return (isinstance(value, dict) and isinstance(value.get("content"), str)
+            and _is_toc(value.get("toc"))
+            and isinstance(value.get("anchors"), list)
+            and all(isinstance(a, str) for a in value["anchors"])
+            and isinstance(value.get("title"), (str, type(None)))
+            and (links is None or isinstance(links, dict) and all(
+                isinstance(k, str) and _is_texts(v) for k, v in links.items()))
+            and isinstance(value.get("log"), list)
+            and all(isinstance(r, list) and len(r) == 3 and isinstance(r[0], str)
+                    and isinstance(r[1], int) and isinstance(r[2], str) for r in value["log"]))

@@ -208,7 +208,9 @@ class Guide:
             self.chapter_records, self.nav_pages and self.targets, self.site_url,
             self.site_name)), buildcache.code_identity())
         if _LAST_DOWNLOADS.get("key") != key:
-            files = buildcache.decode_files(store.get("downloads", key)) if store else None
+            stored = store.get("downloads", key, accept=lambda value: buildcache.decode_files(
+                value) is not None) if store is not None else None
+            files = buildcache.decode_files(stored)
             if files is None:
                 files = self._make_downloads()
                 if store is not None:
