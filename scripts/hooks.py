@@ -3,7 +3,9 @@
 `on_config` reads and checks every source once (studyguide.site.load); each page is then
 rendered from those records, its citations formatted by studyguide.citeproc (one pandoc run for
 the whole site, cached), and the built site is checked at the end. Problems are logged as found
-and fail the build at the end.
+and fail the build at the end. What a page's Markdown and HTML, the print page, the handouts
+and the downloads were made into is kept in .cache/build for the next build, under a digest of
+everything each is made from (studyguide.buildcache).
 """
 
 from __future__ import annotations
