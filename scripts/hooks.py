@@ -33,6 +33,7 @@ from studyguide.problems import Problem  # noqa: E402
 log = logging.getLogger("mkdocs.hooks.studyguide")
 
 ROOT = Path(__file__).resolve().parent.parent
+_HOOKS_SOURCE = Path(__file__).read_bytes()  # in every cache key: these hooks make what is kept
 _state: dict = {"problems": [], "command": "build"}
 
 
@@ -90,7 +91,8 @@ def on_files(files, config):
 def _made(slot: str, make, *inputs: str):
     """What `make()` makes from the guide and `inputs` (a page's text, or a mapping of paths to
     texts), taken from the cache when none of them changed (studyguide.site.Guide.identity)."""
-    store, key = _state["store"], buildcache.digest(_state["guide"].identity(), *inputs)
+    store = _state["store"]
+    key = buildcache.digest(_state["guide"].identity(), _HOOKS_SOURCE, *inputs)
     value = store.get(slot, key, accept=buildcache.is_text_or_texts)
     if value is None:
         value = make()
@@ -153,7 +155,7 @@ def _conversion_key(page, config, files) -> str:
                           else repr(value), sort_keys=True)
     return buildcache.digest(page.markdown, page.file.src_uri, page.file.dest_uri, page.file.url,
                              _state["files_key"], settings, buildcache.code_identity(),
-                             Path(__file__).read_bytes())
+                             _HOOKS_SOURCE)
 
 
 def _render_cached(page, config, files) -> None:

@@ -188,3 +188,14 @@ def test_every_edit_to_what_a_page_shows_reaches_it(tmp_path):
     result, _, _ = build(project, SITE_URL="https://example.net/elsewhere/")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "https://example.net/elsewhere/" in home.read_text(encoding="utf-8")
+
+    # The hooks themselves: what they do to a page's Markdown.
+    hooks = project / "scripts" / "hooks.py"
+    code = hooks.read_text(encoding="utf-8")
+    made = "guide.render_page(src, markdown, web=True)"
+    assert code.count(made) == 1
+    hooks.write_text(code.replace(made, made + '.replace("A bold claim", "A hooked claim")'),
+                     encoding="utf-8")
+    result, _, _ = build(project, SITE_URL="https://example.net/elsewhere/")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "A hooked claim" in home.read_text(encoding="utf-8")
