@@ -85,14 +85,16 @@ def test_only_a_whole_conversion_is_taken_from_the_cache():
     assert [buildcache.is_conversion(value) for value in broken] == [False] * len(broken)
 
 
-def test_the_code_identity_changes_with_any_file_of_the_package(tmp_path, monkeypatch):
+def test_the_code_identity_changes_with_any_file_of_the_package_and_with_python(tmp_path, monkeypatch):
     package = tmp_path / "studyguide"
     shutil.copytree(ROOT / "scripts" / "studyguide", package,
                     ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(buildcache, "PACKAGE", package)
     identities = []
-    for edit in (None, "templates", "code"):
-        if edit == "templates":
+    for edit in (None, "templates", "code", "python"):
+        if edit == "python":  # another Python: its HTML parser is part of every conversion
+            monkeypatch.setattr(buildcache.sys, "version", "3.99.0 (elsewhere)")
+        elif edit == "templates":
             template = next(package.joinpath("templates").iterdir())
             template.write_text(template.read_text(encoding="utf-8") + " ", encoding="utf-8")
         elif edit == "code":
@@ -100,7 +102,7 @@ def test_the_code_identity_changes_with_any_file_of_the_package(tmp_path, monkey
         buildcache.code_identity.cache_clear()
         identities.append(buildcache.code_identity())
     buildcache.code_identity.cache_clear()
-    assert len(set(identities)) == 3
+    assert len(set(identities)) == 4
 
 
 # --- Builds -----------------------------------------------------------------------------------

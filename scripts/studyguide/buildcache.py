@@ -4,9 +4,9 @@ the key the build computes now, so an edit anywhere in what it is made from make
 
 - `Store(folder)`: one JSON file per slot (a page, the downloads), holding the key and value.
   A missing, unreadable or stale file is a miss, never an error; the next build rewrites it.
-- `code_identity()`: this package's files (code, templates, data) and the versions of the
-  libraries that turn Markdown into HTML, for keys whose result this code or those libraries
-  make.
+- `code_identity()`: this package's files (code, templates, data) and the versions of Python
+  and of the libraries that turn Markdown into HTML, for keys of results this code or those
+  libraries make.
 - `conversion()`, `is_conversion()`, `LogCapture`, `replay()`: a converted page as stored (its
   HTML, table of contents, anchors, links to anchors and what the conversion logged).
 
@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -40,11 +41,12 @@ def digest(*parts: str | bytes) -> str:
 
 @functools.lru_cache(maxsize=1)
 def code_identity() -> str:
-    """A digest of every file of this package and of the libraries' versions."""
+    """A digest of every file of this package, Python's version and the libraries' versions."""
     parts: list[str | bytes] = []
     for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             parts += [path.relative_to(PACKAGE).as_posix(), path.read_bytes()]
+    parts.append(sys.version)  # Python's own HTML parser is part of the conversion
     for name in LIBRARIES:
         try:
             parts.append(f"{name}=={metadata.version(name)}")
