@@ -91,13 +91,8 @@ def on_files(files, config):
 def _made(slot: str, make, *inputs: str):
     """What `make()` makes from the guide and `inputs` (a page's text, or a mapping of paths to
     texts), taken from the cache when none of them changed (studyguide.site.Guide.identity)."""
-    store = _state["store"]
     key = buildcache.digest(_state["guide"].identity(), _HOOKS_SOURCE, *inputs)
-    value = store.get(slot, key, accept=buildcache.is_text_or_texts)
-    if value is None:
-        value = make()
-        store.put(slot, key, value)
-    return value
+    return _state["store"].get_or_make(slot, key, make, accept=buildcache.is_text_or_texts)
 
 
 def _generated(config, path: str, content: str, **options) -> File:

@@ -106,7 +106,7 @@ def test_linking_page_copy_buttons_copy_their_address_and_hide_without_javascrip
     page.goto(base_url + "teaching/linking/")
     rows = page.locator(".link-table tbody tr")
     assert rows.count() > 100
-    row = rows.filter(has=page.locator(f'a[href$="chapters/chapter-3/#ch3-q2"]'))
+    row = rows.filter(has=page.locator('a[href$="chapters/chapter-3/#ch3-q2"]'))
     link = row.locator("a")
     button = row.locator("button.link-copy")
     assert button.is_visible() and button.get_attribute("aria-label") == \

@@ -42,6 +42,12 @@ def test_a_value_comes_back_only_under_its_own_key(tmp_path):
     assert store.get("page:a.md", "k1") is None and store.get("page:a.md", "k2") == "new"
     assert (store.hits, store.misses) == (3, 4)
     assert len(list(tmp_path.iterdir())) == 1
+    made = []
+    assert store.get_or_make("page:c.md", "k", lambda: made.append(1) or "made") == "made"
+    assert store.get_or_make("page:c.md", "k", lambda: made.append(1) or "again") == "made"
+    assert store.get_or_make("page:c.md", "k", lambda: made.append(1) or "new",
+                             accept=lambda value: value != "made") == "new"
+    assert len(made) == 2
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b"[1, 2]", b'{"key": "k1"}', b"\xff\xfe"])

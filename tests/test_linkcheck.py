@@ -160,6 +160,22 @@ def test_run_caches_results_and_writes_a_report(server, settings, tmp_path):
     assert f"| {server}/gone | 404 | index.html |" in report
 
 
+@pytest.mark.parametrize("damage", ["[1]", "{not json", '{"URL": 5}', '{"URL": {"status": "ok"}}',
+                                    '{"URL": {"url": "URL", "status": "ok", "detail": "200", '
+                                    '"checked_at": "yesterday"}}'])
+def test_a_damaged_cache_is_checked_again_not_a_traceback(server, settings, tmp_path, damage):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(f'<a href="{server}/ok">a</a>')
+    (tmp_path / "empty.bib").write_text("", encoding="utf-8")
+    cache = tmp_path / "cache.json"
+    cache.write_text(damage.replace("URL", f"{server}/ok"))
+    hits = len(HITS.get("/ok", []))
+    results = linkcheck.run(site, bibliography.load(tmp_path / "empty.bib"), cache, settings,
+                            now=1000.0)
+    assert [r.status for r in results] == ["ok"] and len(HITS["/ok"]) == hits + 1
+
+
 def test_a_good_result_is_reused_for_a_week_then_checked_again(server, settings, tmp_path):
     site = tmp_path / "site"
     site.mkdir()

@@ -10,7 +10,6 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 from conftest import ROOT, build_env
 from test_bad_input import copy_project

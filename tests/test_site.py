@@ -51,13 +51,34 @@ def test_link_check_cache_gives_the_uncached_result_and_notices_changes_elsewher
 
     first = both()
     assert [p.split(": ", 1)[1] for p in first] == ["broken link 'b/': nothing at /b/ (a generated page)"]
-    assert both() == first  # unchanged: every page's result comes from the cache
+    assert both() == first  # nothing changed: the same result, with or without the cache
     # index.html is unchanged, but what it links to changed: the anchor went, b/ appeared.
     (site / "a" / "index.html").write_text('<h2 id="elsewhere">Here</h2>')
     (site / "b").mkdir()
     (site / "b" / "index.html").write_text("<p>B</p>")
     assert [p.split(": ", 1)[1] for p in both()] == [
         "broken anchor 'a/#here': no id 'here' in a/index.html (a generated page)"]
+
+
+def test_link_check_cache_is_used_and_a_damaged_one_is_not_checked(tmp_path, monkeypatch):
+    site, cache = tmp_path / "site", tmp_path / "links.json"
+    site.mkdir()
+    (site / "index.html").write_text('<a href="b/">missing</a>')
+    expected = [str(p) for p in sitecheck.check_links(site, "/")]
+    parsed = []
+    real = sitecheck.parse_page
+    monkeypatch.setattr(sitecheck, "parse_page", lambda html: parsed.append(html) or real(html))
+    assert [str(p) for p in sitecheck.check_links(site, "/", cache_file=cache)] == expected
+    assert len(parsed) == 1
+    assert [str(p) for p in sitecheck.check_links(site, "/", cache_file=cache)] == expected
+    assert len(parsed) == 1  # the page's result came from the cache
+    for damage in ["[1]", "null", '{"version": 1, "pages": []}',
+                   '{"version": 1, "pages": {"index.html": 5}}',
+                   '{"version": 1, "fingerprint": 3, "pages": {"index.html": {"digest": "x"}}}',
+                   '{"version": 1, "pages": {"index.html": {"digest": "x", "ids": [], '
+                   '"links": [["b/", "one"]], "source": "", "problems": []}}}', "{not json"]:
+        cache.write_text(damage)
+        assert [str(p) for p in sitecheck.check_links(site, "/", cache_file=cache)] == expected
 
 
 def test_link_checker_finds_broken_links_and_anchors(tmp_path):

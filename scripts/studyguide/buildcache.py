@@ -91,6 +91,14 @@ class Store:
         value = stored.get("value")
         return self._count(value if accept is None or accept(value) else None)
 
+    def get_or_make(self, slot: str, key: str, make, accept=None):
+        """The value stored in `slot` under `key` (and accepted), else `make()`, stored."""
+        value = self.get(slot, key, accept)
+        if value is None:
+            value = make()
+            self.put(slot, key, value)
+        return value
+
     def put(self, slot: str, key: str, value) -> None:
         """Store a JSON value (`slot` is any name: it is hashed into the file name)."""
         data = json.dumps({"slot": slot, "key": key, "value": value}, ensure_ascii=False)

@@ -126,6 +126,16 @@ def external_links(site_dir: Path, own_host: str | None = None) -> dict[str, lis
     return found
 
 
+def _fresh(cached, url: str, now: float, settings: Settings) -> bool:
+    """A cached good result, recent enough to reuse (anything else in the cache is checked
+    again)."""
+    return (isinstance(cached, dict) and set(cached) == {"url", "status", "detail", "checked_at"}
+            and cached["url"] == url and cached["status"] == "ok"
+            and isinstance(cached["detail"], str)
+            and isinstance(cached["checked_at"], (int, float))
+            and now - cached["checked_at"] < settings.cache_days * 86400)
+
+
 def run(site_dir: Path, bib: Bibliography, cache_file: Path, settings: Settings,
         own_host: str | None = None, now: float | None = None) -> list[Result]:
     """Check every external link and DOI, reusing cached results that are recent and good."""
@@ -134,6 +144,8 @@ def run(site_dir: Path, bib: Bibliography, cache_file: Path, settings: Settings,
         cache: dict[str, dict] = json.loads(cache_file.read_text()) if cache_file.is_file() else {}
     except ValueError:
         cache = {}  # a damaged cache is only a slower run
+    if not isinstance(cache, dict):
+        cache = {}
     http = session(settings)
     results: list[Result] = []
     todo: list[tuple[str, list[str], object]] = [
@@ -146,7 +158,7 @@ def run(site_dir: Path, bib: Bibliography, cache_file: Path, settings: Settings,
                          lambda d=doi: check_doi(http, d, settings)))
     for url, where, check in todo:
         cached = cache.get(url)
-        if cached and cached["status"] == "ok" and now - cached["checked_at"] < settings.cache_days * 86400:
+        if _fresh(cached, url, now, settings):
             result = Result(**{**cached, "where": where})
         else:
             result = check()

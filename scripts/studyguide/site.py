@@ -8,7 +8,6 @@ collecting located problems instead of stopping at the first. Every other module
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -208,13 +207,12 @@ class Guide:
             self.chapter_records, self.nav_pages and self.targets, self.site_url,
             self.site_name)), buildcache.code_identity())
         if _LAST_DOWNLOADS.get("key") != key:
-            stored = store.get("downloads", key, accept=lambda value: buildcache.decode_files(
-                value) is not None) if store is not None else None
-            files = buildcache.decode_files(stored)
-            if files is None:
+            if store is None:
                 files = self._make_downloads()
-                if store is not None:
-                    store.put("downloads", key, buildcache.encode_files(files))
+            else:
+                files = buildcache.decode_files(store.get_or_make(
+                    "downloads", key, lambda: buildcache.encode_files(self._make_downloads()),
+                    accept=lambda value: buildcache.decode_files(value) is not None))
             _LAST_DOWNLOADS.update(key=key, files=files)
         return dict(_LAST_DOWNLOADS["files"])
 

@@ -125,6 +125,36 @@ def _check_page(rel: str, links: list[tuple[str, int]], ids: dict[str, set[str]]
 CACHE_VERSION = 1
 
 
+def _is_cached_page(page) -> bool:
+    """One page of the cache as check_links writes it."""
+    return (isinstance(page, dict) and isinstance(page.get("digest"), str)
+            and isinstance(page.get("ids"), list) and all(isinstance(i, str) for i in page["ids"])
+            and isinstance(page.get("links"), list)
+            and all(isinstance(link, list) and len(link) == 2 and isinstance(link[0], str)
+                    and isinstance(link[1], int) for link in page["links"])
+            and isinstance(page.get("source"), str)
+            and isinstance(page.get("problems"), list)
+            and all(isinstance(p, list) and len(p) == 3 and isinstance(p[0], str)
+                    and isinstance(p[1], int) and isinstance(p[2], str) for p in page["problems"]))
+
+
+def _read_cache(cache_file: Path | None) -> dict:
+    """The link check's last results, {"fingerprint": ..., "pages": {rel: page}}; a missing,
+    unreadable or damaged file, or a page in it of another shape, counts as not checked."""
+    empty = {"fingerprint": None, "pages": {}}
+    if cache_file is None or not cache_file.is_file():
+        return empty
+    try:
+        old = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return empty
+    if not isinstance(old, dict) or old.get("version") != CACHE_VERSION \
+            or not isinstance(old.get("pages"), dict):
+        return empty
+    return {"fingerprint": old.get("fingerprint"),
+            "pages": {rel: page for rel, page in old["pages"].items() if _is_cached_page(page)}}
+
+
 def check_links(site_dir: Path, base_path: str = "/",
                 sources: dict[str, str] | None = None,
                 cache_file: Path | None = None) -> list[Problem]:
@@ -140,15 +170,8 @@ def check_links(site_dir: Path, base_path: str = "/",
     """
     site_dir = Path(site_dir)
     sources = sources or {}
-    old: dict = {}
-    if cache_file is not None and cache_file.is_file():
-        try:
-            old = json.loads(cache_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            old = {}
-        if old.get("version") != CACHE_VERSION:
-            old = {}
-    old_pages = old.get("pages", {})
+    old = _read_cache(cache_file)
+    old_pages = old["pages"]
     files = {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file()}
     pages: dict[str, dict] = {}
     for rel in sorted(f for f in files if f.endswith(".html")):
@@ -165,13 +188,13 @@ def check_links(site_dir: Path, base_path: str = "/",
     fingerprint = hashlib.sha1(json.dumps(
         [base_path, site_dir.name, sorted(files), [[rel, page["ids"]] for rel, page in pages.items()]]
     ).encode("utf-8")).hexdigest()
-    same_targets = old.get("fingerprint") == fingerprint
+    same_targets = old["fingerprint"] == fingerprint
     problems: list[Problem] = []
     for rel, page in pages.items():
         source = f" (from {sources[rel]})" if rel in sources else " (a generated page)"
         cached = old_pages.get(rel)
         if (same_targets and cached and cached["digest"] == page["digest"]
-                and cached.get("source") == source):
+                and cached["source"] == source):
             found = [Problem(*item) for item in cached["problems"]]
         else:
             found = _check_page(rel, [tuple(link) for link in page["links"]], ids, files,
