@@ -59,6 +59,7 @@ def on_config(config):
     except site.GuideError as err:
         raise PluginError(f"{len(err.problems)} problem(s):\n{err}") from None
     guide.configure(site_url=config["site_url"], site_name=config["site_name"])
+    guide.start_formatting()  # pandoc formats the citations while the pages are read
     return config
 
 

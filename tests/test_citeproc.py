@@ -191,6 +191,57 @@ def test_one_pandoc_run_per_build_and_none_when_cached(tmp_path, monkeypatch, re
     assert counter.calls[0].count("::: {#c") == 1 and "@zz2019adams, p. 9" in counter.calls[0]
 
 
+def test_background_preparation_gives_the_golden_pages_in_one_run(monkeypatch, references):
+    pages = {name: (FIXTURES / name / "input.md").read_text(encoding="utf-8") for name in BEHAVIOURS}
+    counter = Counter(monkeypatch)
+    renderer = make(references)
+    renderer.prepare_in_background(pages.values())
+    for name, text in pages.items():  # render waits for the run instead of starting its own
+        expected = (FIXTURES / name / "expected.html").read_text(encoding="utf-8")
+        assert renderer.render("chapters/example.md", text) == expected, name
+    assert len(counter.calls) == 1
+
+
+def test_a_failure_in_the_background_is_raised_where_the_clusters_are_used(monkeypatch, references):
+    real, calls = render.run_pandoc, []
+
+    def first_run_fails(markdown, *args):
+        calls.append(markdown)
+        if len(calls) == 1:
+            raise RuntimeError("pandoc failed: a test's failure")
+        return real(markdown, *args)
+
+    monkeypatch.setattr(render, "run_pandoc", first_run_fails)
+    text = (FIXTURES / "narrative" / "input.md").read_text(encoding="utf-8")
+    renderer = make(references)
+    renderer.prepare_in_background([text])
+    with pytest.raises(RuntimeError, match="a test's failure"):
+        renderer.render("chapters/example.md", text)
+
+
+def test_the_real_sites_citations_are_all_formatted_by_the_early_run(monkeypatch):
+    """site.Guide.start_formatting reads every citation of the pages and self-checks before
+    MkDocs hands over the pages: rendering every page as the build does, the handouts and the
+    print page included, starts no second run."""
+    from mkdocs.utils import meta
+
+    from studyguide import printguide, site
+
+    guide = site.load(ROOT)
+    guide.configure("https://example.org/guide/", "The guide")
+    guide.citeproc = citeproc.Citeproc(ROOT / "bibliography.bib", guide.references)  # no cache
+    counter = Counter(monkeypatch)
+    guide.start_formatting()
+    sources = {src: page.body for src, page in guide.pages.items()}
+    generated = {**guide.handouts(), printguide.PATH: printguide.from_guide(guide)}
+    sources.update({src: meta.get_data(text)[0] for src, text in generated.items()})
+    for src, markdown in sources.items():
+        out = guide.citeproc.render(src, guide.render_page(src, markdown, web=True))
+        assert "[@" not in out, src
+    cluster_runs = [c for c in counter.calls if "link-citations: true" in c]
+    assert len(cluster_runs) == 1 and guide.citeproc.pandoc_runs == 1
+
+
 def test_cache_key_includes_the_bibliography(tmp_path, references):
     one = make(references, tmp_path)
     changed = tmp_path / "refs.bib"

@@ -22,6 +22,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from . import bibpage, citations, render
@@ -74,6 +75,7 @@ class Citeproc:
         self.cache_file = None
         self.formatted: dict[str, str] = {}       # normalised cluster -> HTML
         self._pending: list[str] = []             # page texts given to prepare(), not yet read
+        self._background: Future | None = None    # prepare() running on its own thread
         self.pandoc_runs = 0
         if cache_dir is not None:
             digest = hashlib.sha256()
@@ -94,6 +96,23 @@ class Citeproc:
 
     def prepare(self, texts: Iterable[str]) -> None:
         """Format every cluster of these pages that is not cached yet, in one pandoc run."""
+        self._settle()
+        self._prepare(texts)
+
+    def prepare_in_background(self, texts: Iterable[str]) -> None:
+        """`prepare(texts)` on a thread of its own; whatever reads the formatted clusters next
+        waits for it (and raises what it raised)."""
+        self._settle()
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citeproc")
+        self._background = pool.submit(self._prepare, list(texts))
+        pool.shutdown(wait=False)
+
+    def _settle(self) -> None:
+        background, self._background = self._background, None
+        if background is not None:
+            background.result()
+
+    def _prepare(self, texts: Iterable[str]) -> None:
         wanted: dict[str, bool] = {}
         for text in texts:
             for cluster in self._renderable(text):
@@ -117,8 +136,6 @@ class Citeproc:
         if len(jobs) == 1:
             results = [self._run(*jobs[0])]
         else:
-            from concurrent.futures import ThreadPoolExecutor
-
             with ThreadPoolExecutor(max_workers=self.workers or os.cpu_count() or 1) as pool:
                 results = list(pool.map(lambda job: self._run(*job), jobs))
         for result in results:
@@ -200,9 +217,10 @@ class Citeproc:
         """The page's Markdown with every renderable cluster formatted, `\\@` printed as '@',
         and `\\bibliography` replaced by the page's reference list. Clusters with unknown keys
         or bad syntax are left as written (citations.check reports them)."""
+        self._settle()
         if self._pending:
             pending, self._pending = self._pending, []
-            self.prepare(pending)
+            self._prepare(pending)
         found = self._renderable(markdown)
         self._format({normalise(c.text): c.narrative for c in found})  # normally all cached
         inside = lambda at: any(c.start <= at < c.end for c in found)  # noqa: E731

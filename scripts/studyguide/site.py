@@ -9,6 +9,7 @@ collecting located problems instead of stopping at the first. Every other module
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -169,10 +170,26 @@ class Guide:
         return [self.bib.entries[cite.BOOK_KEY],
                 cite.page_entry(record, cite.page_url(self.site_url, record), self.site_name)]
 
+    def start_formatting(self) -> None:
+        """Start pandoc, on threads of its own, on the citations the pages will need: the "Cite
+        this page" texts and every citation of the pages and self-checks as written. It runs
+        while MkDocs reads and converts the pages; `citation_texts` and the citeproc wait for it
+        where they are first used, and a citation it did not see is formatted then."""
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cite")
+        self._citation_future = pool.submit(self._citation_texts)
+        pool.shutdown(wait=False)
+        self.citeproc.prepare_in_background(
+            [page.body for page in self.pages.values()]
+            + [text for _, text, _ in quiz.texts(self.quiz)])
+
     @cached_property
     def citation_texts(self) -> dict[str, dict[str, str]]:
         """APA 7 and Harvard text of the book, of every chapter page and of the About page's
-        example (two pandoc runs)."""
+        example (two pandoc runs; started early by `start_formatting`)."""
+        future: Future | None = self.__dict__.pop("_citation_future", None)
+        return future.result() if future is not None else self._citation_texts()
+
+    def _citation_texts(self) -> dict[str, dict[str, str]]:
         entries = [self.bib.entries[cite.BOOK_KEY]] + [
             self.page_citation_entries(src)[1] for src in self.chapters]
         if cite.EXAMPLE_SRC in self.pages:
@@ -330,12 +347,17 @@ def _question_ids(pages: dict[str, Page], records: list[Chapter]) -> list[Proble
 
 
 def load(root: Path) -> Guide:
-    """The checked guide, ready to build; GuideError with every located problem otherwise."""
-    guide, problems = read(root)
-    if problems or guide is None:
-        raise GuideError(problems)
-    guide.references = render.format_references(guide.root / "bibliography.bib",
-                                                cache_dir=guide.root / ".cache")
+    """The checked guide, ready to build; GuideError with every located problem otherwise.
+    pandoc formats the bibliography while the sources are read and checked (its result is used
+    only if they have no problem)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="references") as pool:
+        references = pool.submit(render.format_references, Path(root) / "bibliography.bib",
+                                 cache_dir=Path(root) / ".cache")
+        guide, problems = read(root)
+        if problems or guide is None:
+            references.cancel()
+            raise GuideError(problems)
+        guide.references = references.result()
     guide.citeproc = citeproc_module.Citeproc(guide.root / "bibliography.bib", guide.references,
                                               cache_dir=guide.root / ".cache")
     guide.uses = quiz.add_usage(bibpage.usage(guide.pages, guide.chapter_records, guide.glossary),
