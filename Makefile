@@ -7,8 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_ADDR ?= 127.0.0.1:8000
 
-# Material prints a notice about MkDocs 2.0 on every build. This site pins MkDocs 1.6.1 on
-# purpose (README, "Why MkDocs 1.6.1"), so the notice is noise in logs and is switched off.
+# Material prints an end-of-life notice on every build. This site pins MkDocs 1.6.1 on purpose
+# (README, "Decisions, and why": "MkDocs 1.6.1, pinned"), so the notice is noise in logs and is
+# switched off.
 export NO_MKDOCS_2_WARNING := 1
 # Builds are reproducible: the same sources and SOURCE_DATE_EPOCH give the same bytes.
 export PYTHONHASHSEED := 0

@@ -1,9 +1,8 @@
 """Regenerate the copying check's hashes (scripts/studyguide/data/copying-hashes.txt).
 
-    python scripts/copying_hashes.py [SOURCE_DIR] [--text LABEL=FILE[=DESCRIPTION] ...] [--out FILE]
+    python scripts/copying_hashes.py SOURCE_DIR [--text LABEL=FILE[=DESCRIPTION] ...] [--out FILE]
 
-SOURCE_DIR (default: ../shared/source next to the repository) holds the publisher's text: every
-*.txt file in it is read as label `publisher`. Each --text adds a further text, such as an
+SOURCE_DIR holds the publisher's text: every *.txt file in it is read as label `publisher`. Each --text adds a further text, such as an
 abstract the pages cite, under its own label (use the citation key); DESCRIPTION names it in
 messages, and anything after " | " in it (where it was read) goes only into the header. Only the
 hashes of the texts' normalised 8-word windows are written, never the texts, so the repository can
@@ -29,8 +28,8 @@ PUBLISHER = "the publisher's text (blurb, endorsements, author note)"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="copying_hashes.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("source_dir", nargs="?", type=Path, default=REPO.parent / "shared" / "source",
-                        help="folder with the publisher's text (default: ../shared/source)")
+    parser.add_argument("source_dir", type=Path,
+                        help="folder with the publisher's text as *.txt files")
     parser.add_argument("--text", action="append", default=[], metavar="LABEL=FILE[=DESCRIPTION]",
                         help="a further text, e.g. perrin2022maximizing=abstract.txt='the abstract of "
                              "Perrin (2022) | read at URL'; repeat for more")

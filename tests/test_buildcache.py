@@ -115,18 +115,29 @@ def test_the_code_identity_changes_with_any_file_of_the_package_and_with_python(
 
 def test_a_rebuild_reuses_every_result_and_builds_the_same_site(tmp_path):
     """The real site: a first build (nothing cached), then a rebuild that takes every converted
-    page, generated page and download from the cache; the two sites are the same bytes."""
+    page, generated page and download from the cache and starts no pandoc process; the two
+    sites are the same bytes."""
+    from studyguide import render
+
     project = tmp_path / "project"
     for name in ("docs", "scripts", "overrides", "data"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml", "bibliography.bib"):
         shutil.copy(ROOT / name, project / name)
-    first, reused, made = build(project, "first")
+    calls = tmp_path / "pandoc-calls.txt"
+    wrapper = tmp_path / "pandoc"  # every pandoc process the build starts, logged
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\nexec "{render.pandoc()}" "$@"\n',
+                       encoding="utf-8")
+    wrapper.chmod(0o755)
+    first, reused, made = build(project, "first", PANDOC=str(wrapper))
     assert first.returncode == 0, first.stderr[-3000:]
     assert reused == 0 and made > 60  # pages (Markdown and HTML), print page, handouts, downloads
-    again, reused, made_again = build(project, "again")
+    assert calls.read_text(encoding="utf-8").count("--citeproc") >= 4  # the wrapper is used
+    calls.unlink()
+    again, reused, made_again = build(project, "again", PANDOC=str(wrapper))
     assert again.returncode == 0, again.stderr[-3000:]
     assert (reused, made_again) == (made, 0)
+    assert not calls.exists(), calls.read_text(encoding="utf-8")
     assert tree_differences(project / "first", project / "again") == []
 
 

@@ -408,9 +408,7 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
     inputs give the same bytes. With `cache_dir`, the file is kept under a hash of everything
     that goes into it (document, bibliography, style, pandoc's version, this module), so an
     unchanged guide is not converted again on every build."""
-    import pypandoc
-
-    from .render import csl_path
+    from .render import csl_path, pandoc, pandoc_identity
 
     document = markdown(sources, glossary, contents, site_url, date)
     csl = Path(csl or csl_path("apa"))
@@ -418,7 +416,7 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
     if cache_dir is not None:
         digest = hashlib.sha256()
         for part in (document.encode(), Path(bib_path).read_bytes(), csl.read_bytes(),
-                     pypandoc.get_pandoc_version().encode(), Path(__file__).read_bytes(),
+                     pandoc_identity(), Path(__file__).read_bytes(),
                      NARRATIVE_FILTER.read_bytes()):
             digest.update(hashlib.sha256(part).digest())
         cache_file = Path(cache_dir) / f"ebook-{digest.hexdigest()[:20]}.epub"
@@ -429,13 +427,13 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / "book.md").write_text(document, encoding="utf-8")
-        css = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "epub.css"],
+        css = subprocess.run([pandoc(), "--print-default-data-file", "epub.css"],
                              capture_output=True, check=True).stdout.decode("utf-8")
         (work / "epub.css").write_text(css + EXTRA_CSS, encoding="utf-8")
         out = work / "book.epub"
         env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
         result = subprocess.run(
-            [pypandoc.get_pandoc_path(), "book.md", "--from=markdown", "--to=epub3",
+            [pandoc(), "book.md", "--from=markdown", "--to=epub3",
              "--output", str(out), "--citeproc", f"--bibliography={Path(bib_path).resolve()}",
              f"--csl={csl}", f"--lua-filter={NARRATIVE_FILTER}",
              "--css=epub.css", "--toc-depth=2", "--split-level=1"],
