@@ -178,6 +178,14 @@ def _render_cached(page, config, files) -> None:
         logger.addHandler(capture)
     try:
         Page.render(page, config, files)
+    except Exception as err:
+        source = _state["guide"].pages.get(page.file.src_uri)
+        problem = sitecheck.conversion_problem(err, f"docs/{page.file.src_uri}",
+                                               source.body if source else None,
+                                               source.body_line if source else 1)
+        if problem is None:
+            raise
+        raise PluginError(str(problem)) from None
     finally:
         for logger in loggers:
             logger.removeHandler(capture)

@@ -104,8 +104,34 @@ def misspelt_page_asset(project: Path) -> str:
             "extra.page_assets: no page docs/glosary.md")
 
 
+def hidden_control_character(project: Path) -> str:
+    path = project / "docs/teaching/marking.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(n for n, row in enumerate(lines) if row.startswith("## "))
+    lines[at] = lines[at] + " \u202eesrever"  # a bidirectional override: the heading reads reversed
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return f"docs/teaching/marking.md:{at + 1}: an invisible control character (U+202E)"
+
+
+def key_given_twice_in_a_quiz_item(project: Path) -> str:
+    path = project / "docs/quiz/chapter-3.yml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(n for n, row in enumerate(lines) if row.strip().startswith("question:"))
+    lines.insert(at + 1, lines[at].split("question:")[0] + 'question: "A second question?"')
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return f"docs/quiz/chapter-3.yml:{at + 2}: 'question' is given twice (also at line {at + 1})"
+
+
+def alias_in_front_matter(project: Path) -> str:
+    path = project / "docs/about/privacy.md"
+    text = path.read_text(encoding="utf-8").replace("\ndescription: ", "\ntags: &r [*r]\ndescription: ", 1)
+    path.write_text(text, encoding="utf-8")
+    return f"docs/about/privacy.md:{line_of(path, 'tags: &r [*r]')}: front matter is an anchor (&name) used again"
+
+
 CHANGES = [latin1_byte, bad_yaml_on_other_page, misspelt_key, nav_to_missing_page,
-           mixed_citation_block, draft_copy, misspelt_marker, misspelt_page_asset]
+           mixed_citation_block, draft_copy, misspelt_marker, misspelt_page_asset,
+           hidden_control_character, key_given_twice_in_a_quiz_item, alias_in_front_matter]
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__)
@@ -158,3 +184,83 @@ def test_a_question_id_used_on_two_pages_names_both(tmp_path):
     assert checked.returncode != 0 and "Traceback" not in checked.stderr
     assert (f"docs/chapters/chapter-3.md:{line}: question id 'ch2-q2' is already used in "
             "docs/chapters/chapter-2.md") in checked.stderr, checked.stderr
+
+
+def deep_nesting(project: Path) -> str:
+    path = project / "docs/teaching/linking.md"
+    text = path.read_text(encoding="utf-8") + "\n" + "".join(
+        "    " * level + f"- level {level}\n" for level in range(400))
+    path.write_text(text, encoding="utf-8")
+    return f"docs/teaching/linking.md:{len(text.split(chr(10))) - 1}: lists or blocks are nested too deeply"
+
+
+def missing_snippet(project: Path) -> str:
+    path = project / "docs/about/privacy.md"
+    path.write_text(path.read_text(encoding="utf-8") + '\n--8<-- "docs/no-such-snippet.md"\n',
+                    encoding="utf-8")
+    include = '--8<-- "docs/no-such-snippet.md"'
+    return (f"docs/about/privacy.md:{line_of(path, include)}: "
+            "Snippet at path 'docs/no-such-snippet.md' could not be found")
+
+
+@pytest.mark.parametrize("change", [deep_nesting, missing_snippet], ids=lambda f: f.__name__)
+def test_a_page_markdown_cannot_convert_is_a_located_build_problem(tmp_path, change):
+    project = copy_project(tmp_path)
+    expected = change(project)
+    built = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert built.returncode != 0
+    assert "Traceback" not in built.stderr, built.stderr[-3000:]
+    assert expected in built.stderr, built.stderr[-3000:]
+
+
+def test_line_ends_of_any_kind_read_as_the_same_page(tmp_path):
+    """A page saved with Windows (CRLF) or old Mac (CR) line ends is the same page: MkDocs
+    reads them as newlines, and so do the checks."""
+    from studyguide import sources
+
+    original = (ROOT / "docs/chapters/chapter-4.md").read_text(encoding="utf-8")
+    expected, _ = sources.parse_page(original, Path("x.md"), "docs/chapters/chapter-4.md")
+    for ending in ("\r\n", "\r"):
+        path = tmp_path / "chapter-4.md"
+        path.write_bytes(original.replace("\n", ending).encode("utf-8"))
+        text, problems = sources.read_text(path, "docs/chapters/chapter-4.md")
+        assert problems == [] and text == original
+        page, problems = sources.parse_page(text, path, "docs/chapters/chapter-4.md")
+        assert problems == [] and page.meta == expected.meta and page.body == expected.body
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x0c", "\x7f", "\x85", "\u202e", "\u2066"])
+def test_each_hidden_control_character_is_located(tmp_path, character):
+    from studyguide import sources
+
+    path = tmp_path / "page.md"
+    path.write_text(f"# Title\n\nFine.\nAn odd{character} line.\n", encoding="utf-8")
+    text, problems = sources.read_text(path, "docs/page.md")
+    assert text is None
+    assert [str(p) for p in problems] == [
+        f"docs/page.md:4: an invisible control character (U+{ord(character):04X}) at column 7; "
+        "delete it (most editors do not show it)"]
+
+
+def test_tabs_and_ordinary_characters_are_not_control_characters(tmp_path):
+    from studyguide import sources
+
+    path = tmp_path / "page.md"
+    path.write_text("# Title\n\n\tIndented, caf\u00e9, \u2018quoted\u2019, \u00a0space\u2014dash.\n",
+                    encoding="utf-8")
+    assert sources.read_text(path, "docs/page.md")[1] == []
+
+
+def test_yaml_aliases_and_repeated_keys_are_located_and_never_expanded():
+    from studyguide import sources
+
+    bomb = 'x0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+        f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 10))
+    data, _, problems = sources.load_yaml("items: []\n" + bomb, "docs/quiz/x.yml")
+    assert data is None and [(p.line, p.message.split(";")[0]) for p in problems] == [
+        (2, "an anchor (&name) used again through an alias (*name)")]
+    data, _, problems = sources.load_yaml("a: 1\nb:\n  c: 2\n  c: 3\n", "docs/quiz/x.yml", first_line=5)
+    assert data is None and [(p.line, p.message) for p in problems] == [
+        (8, "'c' is given twice (also at line 7), and only the last would be kept; keep one")]
+    data, lines, problems = sources.load_yaml("a: 1\nb: [x, y]\nc: {d: 1}\n", "x.yml")
+    assert problems == [] and data == {"a": 1, "b": ["x", "y"], "c": {"d": 1}}

@@ -31,6 +31,24 @@ def _source_line(token: str, body: str | None, body_line: int) -> int | None:
     return None
 
 
+def conversion_problem(error: Exception, rel_path: str, source: str | None = None,
+                       body_line: int = 1) -> Problem | None:
+    """A page Markdown could not convert, as a located problem (None for an error that is not
+    the page's fault): nesting deeper than the converter can follow (at the page's most
+    indented line), or an included snippet that does not exist (at its `--8<--` line)."""
+    lines = list(prose_lines(source, body_line)) if source is not None else []
+    if isinstance(error, RecursionError):
+        deepest = max(lines, key=lambda item: len(item[1]) - len(item[1].lstrip()),
+                      default=(1, ""))
+        return Problem(rel_path, deepest[0], "lists or blocks are nested too deeply to convert; "
+                       "flatten the deepest nesting (the line here is the most indented)")
+    if type(error).__name__ == "SnippetMissingError":
+        line = _source_line("--8<--", source, body_line) or 1
+        return Problem(rel_path, line, f"{error}; correct the snippet's path or remove the "
+                       "include")
+    return None
+
+
 def leaked_syntax(html: str, rel_path: str, source: str | None = None,
                   body_line: int = 1) -> list[Problem]:
     """Raw Markdown, citation or template syntax left in a built page (code excepted), located

@@ -107,8 +107,14 @@ class Page:
 
 # --- Reading files --------------------------------------------------------------------------------
 
+# Characters no source needs and an editor hides: C0 controls other than tab and line ends,
+# DEL, C1 controls, and the bidirectional overrides and isolates that reorder what a reader sees.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
-    """A text file as str, or None and a located problem (missing, unreadable, not UTF-8)."""
+    """A text file as str with '\\n' line ends (as MkDocs reads it), or None and a located
+    problem (missing, unreadable, not UTF-8, or holding a hidden control character)."""
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -117,27 +123,58 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(rel, 1, f"cannot read the file ({err.strerror}); check its "
                               "permissions")]
     try:
-        return data.decode("utf-8").lstrip("\ufeff"), []
+        text = data.decode("utf-8").lstrip("\ufeff")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         return None, [Problem(rel, line, f"byte 0x{data[err.start]:02x} at column {column} is "
                               "not UTF-8; save the file as UTF-8 (retype the character)")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL_RE.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        return None, [Problem(rel, line, f"an invisible control character (U+{ord(control.group()):04X}) "
+                              f"at column {column}; delete it (most editors do not show it)")]
+    return text, []
 
 
-def _node_lines(node, prefix: str, first_line: int, out: dict[str, int]) -> None:
-    """Record the line of every mapping key and sequence item under `node`."""
+class _Repeated(Exception):
+    """A YAML node met twice (an alias), or a mapping key given twice."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def _node_lines(node, prefix: str, first_line: int, out: dict[str, int], seen: set[int]) -> None:
+    """Record the line of every mapping key and sequence item under `node`. An alias (a node
+    met again) and a key given twice raise _Repeated: YAML would silently keep the last of two
+    keys, and an alias can stand for a structure far larger than the file."""
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in seen:
+            raise _Repeated(node.start_mark.line + first_line,
+                            "an anchor (&name) used again through an alias (*name); the guide's "
+                            "files write every value out, so replace the alias with the value")
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
+        keys: dict[str, int] = {}
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
+                line = key_node.start_mark.line + first_line
+                if key_node.value in keys:
+                    raise _Repeated(line, f"'{key_node.value}' is given twice (also at line "
+                                    f"{keys[key_node.value]}), and only the last would be kept; "
+                                    "keep one")
+                keys[key_node.value] = line
                 name = f"{prefix}{key_node.value}"
-                out.setdefault(name, key_node.start_mark.line + first_line)
-                _node_lines(value_node, name + ".", first_line, out)
+                out.setdefault(name, line)
+                _node_lines(value_node, name + ".", first_line, out, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             name = f"{prefix}{index}"
             out.setdefault(name, item.start_mark.line + first_line)
-            _node_lines(item, name + ".", first_line, out)
+            _node_lines(item, name + ".", first_line, out, seen)
 
 
 # libyaml's parser when PyYAML has it (the wheels do): the same data, nodes and marks, faster.
@@ -146,10 +183,13 @@ FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def load_yaml(text: str, rel: str, first_line: int = 1, loader=FAST_LOADER):
     """YAML with the line of every item, or a located problem. Returns (data, lines, problems)."""
+    lines: dict[str, int] = {}
     try:  # one parse: the node tree gives the lines, the same tree gives the data
         reader = loader(text)
         try:
             node = reader.get_single_node()
+            if node is not None:
+                _node_lines(node, "", first_line, lines, set())
             data = reader.construct_document(node) if node is not None else None
         finally:
             reader.dispose()
@@ -159,9 +199,11 @@ def load_yaml(text: str, rel: str, first_line: int = 1, loader=FAST_LOADER):
         problem = getattr(err, "problem", None) or str(err).split("\n")[0]
         return None, {}, [Problem(rel, line, f"not valid YAML ({problem}); quote values that "
                                   "contain ':' or quotes, and indent lists consistently")]
-    lines: dict[str, int] = {}
-    if node is not None:
-        _node_lines(node, "", first_line, lines)
+    except _Repeated as err:
+        return None, {}, [Problem(rel, err.line, err.message)]
+    except RecursionError:
+        return None, {}, [Problem(rel, first_line, "nested too deeply to read; flatten the "
+                                  "structure")]
     return data, lines, []
 
 
