@@ -85,7 +85,7 @@ def on_files(files, config):
     guide.citeproc.prepare_on_first_render(  # one pandoc run for every page's citations
         [f.content_string for f in files.documentation_pages()])
     if _state.get("dirty"):
-        _forget_stale_pages(guide, files)
+        _forget_stale_pages(guide, files, Path(config["site_dir"]))
     return files
 
 
@@ -108,12 +108,30 @@ def _generated(config, path: str, content: str, **options) -> File:
     return File.generated(config, path, abs_src_path=str(backing), **options)
 
 
-def _forget_stale_pages(guide, files) -> None:
+def _forget_stale_pages(guide, files, site_dir: Path) -> None:
     """In a dirty rebuild MkDocs builds only pages whose source is newer than their output;
-    remove the output of every other page whose content changed (studyguide/rebuild.py)."""
-    sources = {f.src_uri: f.content_string for f in files.documentation_pages()}
-    for src in rebuild.stale_pages(guide, sources):
+    remove the output of every other page whose content changed, and of every page that is
+    gone (studyguide/rebuild.py)."""
+    pages = files.documentation_pages()
+    sources = {f.src_uri: f.content_string for f in pages}
+    for src in rebuild.stale_pages(guide, sources, convert=_page_markdown):
         Path(files.get_file_from_path(src).abs_dest_path).unlink(missing_ok=True)
+    for dest in rebuild.removed_outputs({f.dest_uri for f in pages}):
+        (site_dir / dest).unlink(missing_ok=True)
+    _state["page_urls"] = {rebuild.page_of(f.url) for f in pages}
+    _state["rebuilt"], _state["search_entries"] = set(), []
+
+
+def on_serve(server, config, builder):
+    """`make serve` looks for saved files every 0.1 s instead of MkDocs' 0.5 s, so an edit is
+    live sooner (MkDocs 1.6 has no setting for it: its watcher's emitters keep the interval in
+    `_timeout`; watchdog is pinned in the lock). Checking the sources' times that often costs
+    next to nothing."""
+    observer = getattr(server, "observer", None)
+    for watcher in [observer, *getattr(observer, "emitters", ())]:
+        if hasattr(watcher, "_timeout"):
+            watcher._timeout = 0.1
+    return server
 
 
 def on_env(env, config, files):
@@ -125,11 +143,15 @@ def on_env(env, config, files):
     return env
 
 
-def on_page_markdown(markdown, page, config, files):
+def _page_markdown(src: str, markdown: str) -> str:
+    """A page's Markdown after the transforms and citations (kept in the build cache)."""
     guide = _state["guide"]  # every source was read and checked once, in on_config
-    src = page.file.src_uri
-    rendered = _made(f"markdown:{src}", lambda: guide.citeproc.render(
+    return _made(f"markdown:{src}", lambda: guide.citeproc.render(
         src, guide.render_page(src, markdown, web=True)), markdown)
+
+
+def on_page_markdown(markdown, page, config, files):
+    rendered = _page_markdown(page.file.src_uri, markdown)
     # MkDocs converts the page next, by calling page.render: this page's render first looks
     # in the cache of converted pages (one attribute on this page object; MkDocs is unchanged).
     page.render = functools.partial(_render_cached, page)
@@ -216,6 +238,11 @@ def on_nav(nav, config, files):
                 visit(item.children)
 
     visit(nav.items)
+    if _state.get("dirty"):  # a page MkDocs does not read again has no title of its own yet
+        for page in nav.pages:
+            source = _state["guide"].pages.get(page.file.src_uri)
+            if "title" not in page.__dict__ and source is not None and source.meta.get("title"):
+                page.title = str(source.meta["title"])
     return nav
 
 
@@ -232,6 +259,11 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_page(output, page, config):
+    if _state.get("dirty"):  # this build's search documents, before the theme merges them
+        _state["rebuilt"].add(page.url)
+        index = next((p.search_index for p in config.plugins.values()
+                      if getattr(p, "search_index", None) is not None), None)
+        _state["search_entries"] = list(index.entries) if index is not None else []
     source = _state["guide"].pages.get(page.file.src_uri)
     _report(sitecheck.leaked_syntax(output, f"docs/{page.file.src_uri}",
                                     source.body if source else None,
@@ -277,6 +309,9 @@ def on_post_build(config):
     # Search: bibliography entries, glossary terms and a chapter's named sections are results
     # of their own (runs after the search plugin wrote it).
     guide = _state["guide"]
+    if _state.get("dirty"):
+        search.replace_docs(site_dir, lambda written: rebuild.search_docs(
+            written, _state["search_entries"], _state["rebuilt"], _state["page_urls"]))
     search.update_index(site_dir, guide.bib.entries, guide.references)
     # Offline reading: last, once every file is written (the worker lists and hashes them).
     _report(offline.finalise(site_dir, config["site_name"]))

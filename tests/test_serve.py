@@ -103,3 +103,106 @@ def test_a_change_every_page_shares_makes_every_page_stale():
     assert rebuild.stale("shared", {"a.md": "1", "b.md": "2"}, last) == set()
     assert rebuild.stale("shared", {"a.md": "1", "b.md": "3"}, last) == {"b.md"}
     assert rebuild.stale("theme edited", {"a.md": "1", "b.md": "3"}, last) == {"a.md", "b.md"}
+
+
+
+# The same dirty rebuilds in one process, then a build from nothing of the final sources: the
+# served site must be that site (pages, handouts, print page, navigation, search index).
+DIFFERENTIAL = r"""
+import json, shutil, sys, time
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+served, steps, clean = Path(sys.argv[1]), json.loads(sys.argv[2]), Path(sys.argv[3])
+
+def once(site, dirty):
+    config = load_config("mkdocs.yml", site_dir=str(site), strict=False)
+    config.plugins.on_startup(command="serve", dirty=dirty)
+    build(config, serve_url="http://127.0.0.1:8000/", dirty=dirty)
+
+once(served, True)
+for n, (path, old, new) in enumerate(steps):
+    time.sleep(0.05)
+    file = Path(path)
+    if new is None:
+        file.unlink()
+    else:
+        text = file.read_text(encoding="utf-8") if file.exists() else ""
+        assert old in text, (path, old)
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    once(served, True)
+    shutil.copytree(served, clean / f"served-{n}")
+    once(clean / f"full-{n}", False)
+"""
+
+
+def _served_view(site):
+    """Every built page and the search index's documents. The sizes of the e-book and of the
+    offline copy are left out: `make serve` shows the page before pandoc has made the e-book."""
+    pages = {}
+    for path in sorted(site.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        pages[path.relative_to(site).as_posix()] = re.sub(
+            r"(<span data-guide-(?:ebook|offline)-size>)[^<]*", r"\1", text)
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = sorted(json.dumps(doc, sort_keys=True) for doc in index["docs"])
+    return pages, docs
+
+
+def test_after_any_edits_make_serve_shows_the_site_a_full_build_makes(tmp_path):
+    project = copy_project(tmp_path)
+    extra = "docs/about/extra.md"
+    steps = [
+        # The home page: the theme's own merge of the search index kept none of the others.
+        ["docs/index.md", "a book about people in prison who", "a book about people in prisons who"],
+        # A glossary term renamed: the glossary and the pages linking it are built again.
+        ["docs/glossary.md", "### Generativity {#generativity}",
+         "### Generativity (generative concern) {#generativity}"],
+        # A cited work's title and a glossary definition reach the handouts too.
+        ["bibliography.bib", "I}’m not a monster", "I}’m not a beast"],
+        ["docs/glossary.md", "to leave a positive legacy", "to leave a lasting legacy"],
+        # A section renamed: its old search document goes.
+        ["docs/about/privacy.md", "## Hosting", "## Where the guide is hosted"],
+        # The theme: every page, the generated ones included.
+        ["overrides/main.html", "{% block extrahead %}",
+         '{% block extrahead %}<meta name="x-edited" content="yes">'],
+        # A page added to the navigation, then taken away again.
+        [extra, "", "---\ntitle: Extra\ndescription: A page for a while.\n---\n\n# Extra\n\nFor a while.\n"],
+        ["mkdocs.yml", "      - Privacy: about/privacy.md\n",
+         "      - Privacy: about/privacy.md\n      - Extra: about/extra.md\n"],
+        ["mkdocs.yml", "      - Extra: about/extra.md\n", ""],
+        [extra, "", None],
+    ]
+    served, clean = tmp_path / "served", tmp_path / "clean"
+    result = subprocess.run([sys.executable, "-c", DIFFERENTIAL, str(served), json.dumps(steps),
+                             str(clean)], cwd=project, env=build_env(), capture_output=True,
+                            text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-4000:]
+    for n, step in enumerate(steps):  # after each edit, the served site is the full build's
+        served_pages, served_docs = _served_view(clean / f"served-{n}")
+        clean_pages, clean_docs = _served_view(clean / f"full-{n}")
+        assert sorted(served_pages) == sorted(clean_pages), step
+        stale = [page for page in clean_pages if served_pages[page] != clean_pages[page]]
+        assert stale == [], (step, stale)
+        assert served_docs == clean_docs, step
+        if n >= 5:
+            assert 'content="yes"' in served_pages["handouts/chapter-1/index.html"]
+
+
+def test_make_serve_looks_for_saved_files_every_tenth_of_a_second(tmp_path):
+    """MkDocs' own watcher (a real one, as `mkdocs serve` makes it) after the hooks' on_serve."""
+    import importlib.util
+
+    from mkdocs.livereload import LiveReloadServer
+
+    spec = importlib.util.spec_from_file_location("hooks_under_test", ROOT / "scripts" / "hooks.py")
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    server.watch(str(tmp_path))  # as serve watches docs/ and mkdocs.yml before on_serve
+    assert server.observer.timeout == 0.5  # MkDocs' default, which the hook changes
+    assert hooks.on_serve(server, config=None, builder=None) is server
+    timeouts = [server.observer.timeout] + [e.timeout for e in server.observer.emitters]
+    assert len(timeouts) == 2 and timeouts == [0.1, 0.1]
+    server.server_close()

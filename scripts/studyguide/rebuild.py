@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import reading
 from .buildcache import digest
+from .sources import FRONT_MATTER_RE
 
 
 class Keys:
@@ -24,6 +25,8 @@ class Keys:
     def __init__(self) -> None:
         self.shared: str | None = None
         self.pages: dict[str, str] = {}
+        self.outputs: set[str] = set()      # every page's built file, site-relative
+        self.search_docs: list[dict] | None = None  # the whole search index, as the theme wrote it
 
 
 LAST = Keys()
@@ -55,16 +58,56 @@ def stale(shared: str, pages: dict[str, str], last: Keys = LAST) -> set[str]:
     return out
 
 
-def stale_pages(guide, sources: dict[str, str], last: Keys = LAST) -> set[str]:
+def stale_pages(guide, sources: dict[str, str], convert=None, last: Keys = LAST) -> set[str]:
     """The pages of a loaded `site.Guide` to build again, given every page's source text
-    (docs-relative path -> text, as MkDocs read it); generated pages are MkDocs' own concern."""
+    (docs-relative path -> text, as MkDocs read it; generated pages, such as the handouts and
+    the print page, included: their text may stay the same while what it is converted into
+    changes, as when a glossary definition or a cited work's title is edited). `convert(src,
+    markdown)` makes what a page is converted from (default: the transforms and citations)."""
+    if convert is None:
+        convert = lambda src, markdown: guide.citeproc.render(  # noqa: E731
+            src, guide.render_page(src, markdown, web=True))
     titles = [(src, f"{page.meta.get('title', '')}\0{page.meta.get('description', '')}")
               for src, page in sorted(guide.pages.items())]
     titles += sorted(reading.nav_titles(guide.chapter_records).items())
-    keys = {}
-    for src, text in sources.items():
-        page = guide.pages.get(src)
-        if page is not None:
-            converted = guide.citeproc.render(src, guide.render_page(src, page.body, web=True))
-            keys[src] = digest(text, converted)
+    keys = {src: digest(text, convert(src, markdown(text))) for src, text in sources.items()}
     return stale(shared_key(guide.root, titles), keys, last)
+
+
+def markdown(text: str) -> str:
+    """A page's Markdown as MkDocs hands it to the hooks: the text without its front matter
+    and the blank lines after it (mkdocs/utils/meta.py)."""
+    match = FRONT_MATTER_RE.match(text)
+    return text[match.end():].lstrip("\n") if match else text
+
+
+def removed_outputs(outputs: set[str], last: Keys = LAST) -> set[str]:
+    """The built files of pages that existed in the last build of this process and are gone
+    now (a deleted or renamed page), given every page's built file; remembered for the next."""
+    gone = last.outputs - outputs if last.outputs else set()
+    last.outputs = set(outputs)
+    return gone
+
+
+def page_of(location: str) -> str:
+    """The page of a search document's location ("chapters/chapter-3/#summary"), as the
+    theme writes a page's address (the home page's is "", where MkDocs' file says "./")."""
+    page = location.split("#", 1)[0]
+    return "" if page in (".", "./") else page
+
+
+def search_docs(written: list[dict], rebuilt: list[dict], rebuilt_pages: set[str],
+                pages: set[str], last: Keys = LAST) -> list[dict]:
+    """The whole search index after a dirty rebuild. The theme's own merge assumes that one
+    page was rebuilt, and keeps or drops earlier documents by the first one's address (all of
+    them after an edit to the home page). Here: every earlier document of a page that was not
+    rebuilt and still exists, then this build's documents (`rebuilt`, of `rebuilt_pages`).
+    Without an earlier index (the first build) the theme's is whole, and is kept."""
+    if last.search_docs is None:
+        docs = written
+    else:
+        docs = [d for d in last.search_docs
+                if page_of(d["location"]) not in rebuilt_pages and page_of(d["location"]) in pages]
+        docs += rebuilt
+    last.search_docs = list(docs)
+    return docs

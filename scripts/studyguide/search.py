@@ -275,6 +275,17 @@ def without_repeats(index: dict) -> dict:
                               if last[doc["location"]] == n]}
 
 
+def replace_docs(site_dir: Path, change) -> None:
+    """Rewrite the built index's documents as `change(documents)` returns them (no index: no
+    search, nothing to do)."""
+    path = Path(site_dir) / INDEX
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index["docs"] = change(index["docs"])
+    path.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+
+
 def update_index(site_dir: Path, entries: dict, references: dict[str, str]) -> None:
     """Rewrite the built index in place; nothing to do when search is off (no index)."""
     path = Path(site_dir) / INDEX
