@@ -264,3 +264,12 @@ def test_yaml_aliases_and_repeated_keys_are_located_and_never_expanded():
         (8, "'c' is given twice (also at line 7), and only the last would be kept; keep one")]
     data, lines, problems = sources.load_yaml("a: 1\nb: [x, y]\nc: {d: 1}\n", "x.yml")
     assert problems == [] and data == {"a": 1, "b": ["x", "y"], "c": {"d": 1}}
+
+
+def test_a_build_without_a_site_address_builds(tmp_path):
+    """SITE_URL set but empty (MkDocs then has no site_url): the build goes on, and the pages
+    that need an absolute address (the 404 and offline pages) point at the server's root."""
+    project = copy_project(tmp_path)
+    built = mkdocs_build(project / "site", project / "mkdocs.yml", SITE_URL="")
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert '<a href="/">home page</a>' in (project / "site" / "404.html").read_text(encoding="utf-8")

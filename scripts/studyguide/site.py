@@ -156,7 +156,7 @@ class Guide:
         return page.rel, {q.id: q.line for q in chapter.questions(page)}
 
     def configure(self, site_url: str, site_name: str) -> None:
-        self.site_url, self.site_name = site_url, site_name
+        self.site_url, self.site_name = site_url or "", site_name  # MkDocs: None when unset
 
     def identity(self) -> str:
         """A digest of everything the guide's pages are made from: every source (as read, and
