@@ -273,3 +273,57 @@ def test_a_build_without_a_site_address_builds(tmp_path):
     built = mkdocs_build(project / "site", project / "mkdocs.yml", SITE_URL="")
     assert built.returncode == 0, built.stderr[-3000:]
     assert '<a href="/">home page</a>' in (project / "site" / "404.html").read_text(encoding="utf-8")
+
+
+def test_a_citation_bracket_that_is_never_closed_or_names_no_work_is_located():
+    from studyguide import citations
+
+    def found(text):
+        return [(p.line, p.message) for p in citations.check(text, ["doe2020"], "docs/x.md")]
+
+    assert found("One.\n\nAs argued [@doe2020; see also the review.\n") == [
+        (3, "citation '[@doe2020; see also the review.…' is never closed; end it with ']'")]
+    assert found("Over [@doe2020\n\ntwo] paragraphs.\n")[0][1].endswith("never closed; end it with ']'")
+    assert found("As shown [@].\n") == [
+        (1, "'[@]' names no work; write [@key], or \\@ for an '@' that is not a citation")]
+    for fine in ("[@doe2020] and [see @doe2020, p. 2] and [-@doe2020].\n",
+                 "A link [@handle](https://example.org/).\n", "Code `[@x` here.\n",
+                 "A mail to someone@example.org.\n"):
+        assert found(fine) == [], fine
+
+
+def test_front_matter_descriptions_are_text_without_citations():
+    from studyguide import chapter, sources
+
+    def found(description):
+        text = f"---\ntitle: A page\ndescription: {description}\n---\n\n# A page\n"
+        page, _ = sources.parse_page(text, Path("x.md"), "docs/x.md")
+        return [(p.line, p.message.split(";")[0].split(",")[0]) for p in chapter.page_problems(page)]
+
+    assert found("12345") == [(3, "front matter: 'description' must be text (one line")]
+    assert found('"As @doe2020 says, nothing is stored."') == [
+        (3, "front matter: the description holds a citation")]
+    assert found('"Nothing is stored on your device."') == []
+
+
+def test_the_books_contents_are_checked_for_shape_numbers_and_repeated_chapters(tmp_path):
+    from studyguide import sources
+
+    original = (ROOT / sources.CONTENTS_FILE).read_text(encoding="utf-8")
+
+    def found(text):
+        path = tmp_path / sources.CONTENTS_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return [(p.line, p.message) for p in sources.load_contents(tmp_path)[2]]
+
+    assert found(original) == []
+    lines = original.split("\n")
+    year = next(n for n, row in enumerate(lines, 1) if row.strip().startswith("year:"))
+    assert found(original.replace("  year: 2025", '  year: "twenty twenty-five"')) == [
+        (year, "book year must be a whole number from 1900 to 2100 (found 'twenty twenty-five')")]
+    first, second = [n for n, row in enumerate(lines, 1) if row.strip() in ("- chapter: 3", "- chapter: 4")]
+    assert found(original.replace("  - chapter: 4\n", "  - chapter: 3\n")) == [
+        (second, f"chapter 3 is listed twice (also at line {first}); give each chapter its own number")]
+    as_mapping = original.replace("chapters:\n", "chapters:\n  x: 1\n  y:\n", 1).split("  y:\n")[0]
+    assert [m for _, m in found(as_mapping)] == ["'chapters' must be a list"]

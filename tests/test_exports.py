@@ -380,3 +380,17 @@ def test_coins_span_escapes_the_title(golden):
         assert match, span
         assert re.search(r"&(?!amp;)", match.group(1)) is None
         assert html.unescape(match.group(1)) == exports.coins(entry)
+
+
+def test_formatting_commands_leave_only_their_words_in_plain_text(tmp_path):
+    """pandoc prints \\emph{…} in italics; every plain-text copy (RIS here, as rispy reads it;
+    the quiz banks, links.json and the search index take the same text) keeps the words."""
+    assert bibliography.plain(r"A \emph{systematic} review of \textbf{peer} support") == \
+        "A systematic review of peer support"
+    assert bibliography.plain(r"Caf{\'e} \& {UK} prisons, 50\% off") == "Café & UK prisons, 50% off"
+    path = tmp_path / "refs.bib"
+    path.write_text("@article{doe2020peer,\n  author = {Doe, Jane},\n"
+                    "  title = {The \\emph{effectiveness} of peer support},\n"
+                    "  journal = {Prison Journal},\n  year = {2020}\n}\n", encoding="utf-8")
+    [record] = rispy.loads(exports.to_ris(load(path)))
+    assert record["title"] == "The effectiveness of peer support"

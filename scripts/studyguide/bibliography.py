@@ -121,13 +121,20 @@ class Bibliography:
         return list(self.entries)
 
 
+# A command pybtex leaves in plain text (\emph, \textit, \textbf…): pandoc prints its argument
+# with the formatting, plain text (RIS, the quiz banks, links.json, search) the argument alone.
+_COMMAND_RE = re.compile(r"\\[A-Za-z]+\s?")
+
+
 @functools.lru_cache(maxsize=8192)  # the same field texts, read again on every rebuild
 def plain(latex: str) -> str:
-    """LaTeX field text as a reader sees it: accents resolved, protective braces gone."""
+    """LaTeX field text as a reader sees it: accents resolved, protective braces and
+    formatting commands gone."""
     try:
-        return str(Text.from_latex(latex)).strip()
+        text = str(Text.from_latex(latex))
     except Exception:  # pybtex rejects some unbalanced input; the lint reports it elsewhere
-        return latex.replace("{", "").replace("}", "").strip()
+        text = latex.replace("{", "").replace("}", "")
+    return _COMMAND_RE.sub("", text).strip()
 
 
 def person_name(person: Person) -> str:

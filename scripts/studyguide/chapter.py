@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import citations
 from .mdlines import code_mask
 from .problems import Problem
 from .sources import Chapter, Page
@@ -280,9 +281,16 @@ def page_problems(page: Page) -> list[Problem]:
     problems = []
     for name in ("title", "description"):
         value = page.meta.get(name)
-        if not isinstance(value, str) or not value.strip():
+        if name in page.meta and not isinstance(value, str):
+            problems.append(Problem(page.rel, page.line_of(name), f"front matter: '{name}' must "
+                                    "be text (one line; quote it)"))
+        elif not isinstance(value, str) or not value.strip():
             problems.append(Problem(page.rel, page.line_of(name) if name in page.meta else 1,
                                     f"front matter: '{name}' is required (one line of text)"))
+        elif citations.clusters(value):
+            problems.append(Problem(page.rel, page.line_of(name), f"front matter: the {name} "
+                                    "holds a citation, which would be printed as written (in "
+                                    "search results and link previews); name the work in words"))
     description = page.meta.get("description")
     if isinstance(description, str) and len(description) > DESCRIPTION_MAX:
         problems.append(Problem(page.rel, page.line_of("description"), f"front matter: "

@@ -204,8 +204,41 @@ def check(markdown: str, known_keys, rel_path: str, root: Path | None = None) ->
             if cluster.narrative:
                 hint += " (write \\@ for an '@' that is not a citation)"
             problems.append(Problem(rel_path, cite.line, f"unknown citation key '{cite.key}'{hint}"))
+    problems += bracket_problems(markdown, rel_path)
     if root is not None:
         problems += snippet_problems(markdown, rel_path, root)
+    return problems
+
+
+_OPEN_RE = re.compile(r"\[-?@")
+
+
+def bracket_problems(markdown: str, rel_path: str) -> list[Problem]:
+    """A '[@' that starts no citation: a bracket never closed ('[@key; see the review.'
+    would print a narrative citation after a stray '['), or one that names no work ('[@]').
+    Links whose text starts with '@' ('[@handle](…)') are not citations."""
+    if "[" not in markdown or "@" not in markdown:
+        return []
+    import bisect
+
+    text = readable(markdown)
+    spans = [(c.start, c.end) for c in clusters(markdown) if not c.narrative]
+    starts = _line_starts(markdown)
+    problems = []
+    for match in _OPEN_RE.finditer(text):
+        if any(a <= match.start() < b for a, b in spans):
+            continue
+        close = text.find("]", match.start())
+        paragraph_end = text.find("\n\n", match.start())
+        line = bisect.bisect_right(starts, match.start())
+        snippet = " ".join(markdown[match.start():match.start() + 40].split())
+        if close < 0 or (0 <= paragraph_end < close):
+            problems.append(Problem(rel_path, line, f"citation '{snippet}…' is never closed; "
+                                    "end it with ']'"))
+        elif text[close + 1:close + 2] not in tuple(NOT_AFTER_CLUSTER) + (":",):
+            problems.append(Problem(rel_path, line, f"'{markdown[match.start():close + 1]}' "
+                                    "names no work; write [@key], or \\@ for an '@' that is not "
+                                    "a citation"))
     return problems
 
 

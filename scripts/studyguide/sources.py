@@ -256,11 +256,25 @@ def load_contents(root: Path) -> tuple[dict | None, list[Chapter], list[Problem]
     data, lines, problems = load_yaml(text, CONTENTS_FILE)
     if problems:
         return None, [], problems
-    if not isinstance(data, dict) or not isinstance(data.get("chapters"), list) \
-            or not isinstance(data.get("book"), dict) or not isinstance(data.get("parts"), list):
+    if not isinstance(data, dict) or any(name not in data for name in ("book", "parts", "chapters")):
         return None, [], [Problem(CONTENTS_FILE, 1, "needs 'book', 'parts' and 'chapters'; see "
                                   "the README's chapter page model")]
+    shapes = {"book": (dict, "a mapping of 'name: value' lines"), "parts": (list, "a list"),
+              "chapters": (list, "a list")}
+    wrong = [Problem(CONTENTS_FILE, lines.get(name, 1), f"'{name}' must be {what}")
+             for name, (kind, what) in shapes.items() if not isinstance(data[name], kind)]
+    if wrong:
+        return None, [], wrong
+    book = data["book"]
+    for name, low, high in (("year", 1900, 2100), ("pages", 1, 100_000)):
+        value = book.get(name)
+        if name in book and (not isinstance(value, int) or isinstance(value, bool)
+                             or not low <= value <= high):
+            problems.append(Problem(CONTENTS_FILE, lines.get(f"book.{name}", 1),
+                                    f"book {name} must be a whole number from {low} to {high} "
+                                    f"(found {value!r})"))
     chapters: list[Chapter] = []
+    seen: dict[str, int] = {}
     for index, item in enumerate(data["chapters"]):
         line = lines.get(f"chapters.{index}", 1)
         missing = [k for k in ("chapter", "label", "title", "page")
@@ -268,7 +282,14 @@ def load_contents(root: Path) -> tuple[dict | None, list[Chapter], list[Problem]
         if missing:
             problems.append(Problem(CONTENTS_FILE, line, f"chapter entry lacks {', '.join(missing)}"))
             continue
-        chapters.append(Chapter(str(item["chapter"]), index, str(item["label"]),
+        value = str(item["chapter"])
+        if value in seen:
+            problems.append(Problem(CONTENTS_FILE, lines.get(f"chapters.{index}.chapter", line),
+                                    f"chapter {value} is listed twice (also at line {seen[value]}); "
+                                    "give each chapter its own number"))
+            continue
+        seen[value] = lines.get(f"chapters.{index}.chapter", line)
+        chapters.append(Chapter(value, index, str(item["label"]),
                                 str(item["title"]), str(item["page"]), item.get("part")))
     return data, chapters, problems
 
