@@ -327,3 +327,18 @@ def test_the_books_contents_are_checked_for_shape_numbers_and_repeated_chapters(
         (second, f"chapter 3 is listed twice (also at line {first}); give each chapter its own number")]
     as_mapping = original.replace("chapters:\n", "chapters:\n  x: 1\n  y:\n", 1).split("  y:\n")[0]
     assert [m for _, m in found(as_mapping)] == ["'chapters' must be a list"]
+
+
+def test_citing_a_withdrawn_work_says_it_was_withdrawn_and_where():
+    from studyguide import bibliography, citations
+
+    bib = bibliography.load(ROOT / "bibliography.bib")
+    gone = bib.withdrawn[0]
+    where = {w.key: f"{bibliography.WITHDRAWN_FILE}:{w.line}" for w in bib.withdrawn}
+    [problem] = citations.check(f"As shown [@{gone.key}].\n", bib.keys, "docs/x.md", withdrawn=where)
+    assert str(problem) == (
+        f"docs/x.md:1: citation key '{gone.key}' names a withdrawn work "
+        f"(data/withdrawn.yml:{gone.line}); cite another work, or restore its entry in "
+        "bibliography.bib and take it off that list")
+    lines = (ROOT / "data" / "withdrawn.yml").read_text(encoding="utf-8").split("\n")
+    assert gone.key in lines[gone.line - 1]

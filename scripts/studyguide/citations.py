@@ -186,8 +186,10 @@ def renderable(cluster: Cluster, known_keys) -> bool:
     return not cluster.problem and all(k in known_keys for k in cluster.keys)
 
 
-def check(markdown: str, known_keys, rel_path: str, root: Path | None = None) -> list[Problem]:
-    """Located problems with the citations of one page (and of the snippets it includes)."""
+def check(markdown: str, known_keys, rel_path: str, root: Path | None = None,
+          withdrawn: dict[str, str] | None = None) -> list[Problem]:
+    """Located problems with the citations of one page (and of the snippets it includes).
+    `withdrawn`: key -> where data/withdrawn.yml lists it ("data/withdrawn.yml:12")."""
     known = list(known_keys)
     known_set = set(known)
     problems: list[Problem] = []
@@ -197,6 +199,12 @@ def check(markdown: str, known_keys, rel_path: str, root: Path | None = None) ->
             continue
         for cite in cluster.cites:
             if cite.key in known_set:
+                continue
+            if withdrawn and cite.key in withdrawn:
+                problems.append(Problem(rel_path, cite.line, f"citation key '{cite.key}' names a "
+                                        f"withdrawn work ({withdrawn[cite.key]}); cite another "
+                                        "work, or restore its entry in bibliography.bib and take "
+                                        "it off that list"))
                 continue
             close = suggestions(cite.key, known)
             hint = f"; did you mean {', '.join(repr(k) for k in close)}?" if close else \

@@ -98,7 +98,8 @@ def file_for(record: Chapter) -> str:
 
 # --- Reading and checking ----------------------------------------------------------------------------
 
-def read(root: Path, records: list[Chapter], bib_keys, pages=None) -> tuple[dict[str, Bank], list[Problem]]:
+def read(root: Path, records: list[Chapter], bib_keys, pages=None,
+         withdrawn: dict[str, str] | None = None) -> tuple[dict[str, Bank], list[Problem]]:
     """Every chapter page's bank, by docs-relative page source, and every problem found.
 
     `pages` (docs-relative sources that exist) limits the banks looked for to chapter pages
@@ -125,7 +126,7 @@ def read(root: Path, records: list[Chapter], bib_keys, pages=None) -> tuple[dict
         problems += found
         if text is None:
             continue
-        bank, found = parse(text, rel, record, bib_keys)
+        bank, found = parse(text, rel, record, bib_keys, withdrawn)
         problems += found
         for item in bank.items:
             if item.id in seen and seen[item.id] != rel:
@@ -136,7 +137,8 @@ def read(root: Path, records: list[Chapter], bib_keys, pages=None) -> tuple[dict
     return banks, problems
 
 
-def parse(text: str, rel: str, record: Chapter, bib_keys) -> tuple[Bank, list[Problem]]:
+def parse(text: str, rel: str, record: Chapter, bib_keys,
+          withdrawn: dict[str, str] | None = None) -> tuple[Bank, list[Problem]]:
     """One file's items and its problems; an item with a problem is left out of the bank."""
     data, lines, problems = load_yaml(text, rel)
     bank = Bank(rel, record.page, record, [])
@@ -152,7 +154,7 @@ def parse(text: str, rel: str, record: Chapter, bib_keys) -> tuple[Bank, list[Pr
     pattern = re.compile(rf"^{re.escape(record.prefix)}-s(\d+)$")
     ids: dict[str, int] = {}
     for index, raw in enumerate(data["items"]):
-        item, found = _item(raw, index, lines, rel, pattern, record, bib_keys)
+        item, found = _item(raw, index, lines, rel, pattern, record, bib_keys, withdrawn)
         problems += found
         if item is None:
             continue
@@ -168,7 +170,7 @@ def parse(text: str, rel: str, record: Chapter, bib_keys) -> tuple[Bank, list[Pr
 
 
 def _item(raw, index: int, lines: dict, rel: str, pattern: re.Pattern, record: Chapter,
-          bib_keys) -> tuple[Item | None, list[Problem]]:
+          bib_keys, withdrawn: dict[str, str] | None = None) -> tuple[Item | None, list[Problem]]:
     base = f"items.{index}"
     line = lines.get(base, 1)
     if not isinstance(raw, dict):
@@ -261,7 +263,7 @@ def _item(raw, index: int, lines: dict, rel: str, pattern: re.Pattern, record: C
         lo = []
     for key in ("answer", "why", "question"):
         if isinstance(raw[key], str):
-            for p in citations.check(raw[key], bib_keys, rel):
+            for p in citations.check(raw[key], bib_keys, rel, withdrawn=withdrawn):
                 problems.append(Problem(rel, where[key], f"{name}: {key}: {p.message}"))
     if problems:
         return None, problems

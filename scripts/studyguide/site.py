@@ -275,7 +275,8 @@ def read(root: Path) -> tuple[Guide | None, list[Problem]]:
     if contents is None:
         return None, problems
 
-    banks, found = quiz.read(root, records, bib.keys, pages)
+    withdrawn = {w.key: f"{bibliography.WITHDRAWN_FILE}:{w.line}" for w in bib.withdrawn}
+    banks, found = quiz.read(root, records, bib.keys, pages, withdrawn)
     problems += found
     for src, bank in banks.items():
         pages[src].quiz = bank    # chapter.self_check_items() reads the page's items here
@@ -288,7 +289,8 @@ def read(root: Path) -> tuple[Guide | None, list[Problem]]:
         problems += markers.problems(page.body, page.rel, src, src in by_page, page.body_line)
         problems += helplines.problems(markers.find(page.body, page.body_line), page.rel)
         problems += [Problem(p.file, p.line + page.body_line - 1, p.message)
-                     for p in citations.check(page.body, bib.keys, page.rel, root=root)]
+                     for p in citations.check(page.body, bib.keys, page.rel, root=root,
+                                              withdrawn=withdrawn)]
         record = by_page.get(src)
         if record is not None:
             page.chapter = record
