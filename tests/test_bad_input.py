@@ -342,3 +342,28 @@ def test_citing_a_withdrawn_work_says_it_was_withdrawn_and_where():
         "bibliography.bib and take it off that list")
     lines = (ROOT / "data" / "withdrawn.yml").read_text(encoding="utf-8").split("\n")
     assert gone.key in lines[gone.line - 1]
+
+
+def test_a_glossary_term_defined_twice_is_located_even_under_another_id():
+    from studyguide import glossary, sources
+
+    text = ("---\ntitle: Glossary\ndescription: Terms.\n---\n\n# Glossary\n\n"
+            "### Active citizenship {#active-citizenship}\n\nTaking part.\n\n"
+            "### Desistance {#desistance}\n\nStopping.\n\n"
+            "### Active  Citizenship {#active-citizenship-2}\n\nTaking part again.\n")
+    page, _ = sources.parse_page(text, Path("docs/glossary.md"), "docs/glossary.md")
+    assert [str(p) for p in glossary.parse(page).problems] == [
+        "docs/glossary.md:16: glossary term 'Active  Citizenship' is defined twice (also at "
+        "line 8, #active-citizenship); merge the two entries"]
+
+
+def test_an_id_given_twice_on_a_page_is_located():
+    from studyguide import chapter, sources
+
+    text = ("---\ntitle: A page\ndescription: Ids.\n---\n\n# A page\n\n## One {#same-id}\n\nA.\n\n"
+            "```md\n## In code {#same-id}\n```\n\n1. {#x-q1 lo=1} A question?\n"
+            "## Two {#same-id .wide}\n")
+    page, _ = sources.parse_page(text, Path("docs/x.md"), "docs/x.md")
+    assert [str(p) for p in chapter.page_problems(page)] == [
+        "docs/x.md:17: id 'same-id' is given twice on the page (also at line 8); give one of "
+        "them another id"]

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import citations
-from .mdlines import code_mask
+from .mdlines import code_mask, prose_lines, without_code_spans
 from .problems import Problem
 from .sources import Chapter, Page
 
@@ -297,7 +297,27 @@ def page_problems(page: Page) -> list[Problem]:
                                 f"description too long ({len(description)} characters; at most "
                                 f"{DESCRIPTION_MAX}); shorten it"))
     allowed = PAGE_KEYS | (CHAPTER_KEYS if page.is_chapter else set())
-    return problems + unknown_keys(page, allowed, set() if page.is_chapter else CHAPTER_KEYS)
+    return (problems + repeated_ids(page)
+            + unknown_keys(page, allowed, set() if page.is_chapter else CHAPTER_KEYS))
+
+
+_ID_ATTR_RE = re.compile(r"\{[^{}\n]*?#(?P<id>[A-Za-z][\w.:-]*)")
+
+
+def repeated_ids(page: Page) -> list[Problem]:
+    """An id given twice on one page (`{#same-id}` on two headings): the page would have two
+    elements with one id, and a link to it would find only the first."""
+    problems, seen = [], {}
+    for number, line in prose_lines(page.body, page.body_line):
+        for match in _ID_ATTR_RE.finditer(without_code_spans(line)):
+            name = match.group("id")
+            if name in seen:
+                problems.append(Problem(page.rel, number, f"id '{name}' is given twice on the "
+                                        f"page (also at line {seen[name]}); give one of them "
+                                        "another id"))
+            else:
+                seen[name] = number
+    return problems
 
 
 def front_matter_problems(page: Page, record: Chapter | None, glossary: set[str],

@@ -58,6 +58,14 @@ def parse(page: Page | None) -> Glossary:
                 current = None
             else:
                 current = match.group("id")
+                name = " ".join(match.group("term").split()).casefold()
+                twin = next((i for i, term in glossary.terms.items()
+                             if " ".join(term.split()).casefold() == name), None)
+                if twin is not None:
+                    glossary.problems.append(Problem(page.rel, number, f"glossary term "
+                                                     f"'{match.group('term')}' is defined twice "
+                                                     f"(also at line {glossary.lines[twin]}, "
+                                                     f"#{twin}); merge the two entries"))
                 glossary.terms[current] = match.group("term")
                 glossary.lines[current] = number
         elif current and current not in glossary.definitions and line.strip() \
