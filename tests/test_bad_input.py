@@ -367,3 +367,19 @@ def test_an_id_given_twice_on_a_page_is_located():
     assert [str(p) for p in chapter.page_problems(page)] == [
         "docs/x.md:17: id 'same-id' is given twice on the page (also at line 8); give one of "
         "them another id"]
+
+
+def test_a_self_check_question_is_plain_text_on_the_page():
+    import dataclasses
+
+    from studyguide import quiz, site
+
+    guide, _ = site.read(ROOT)
+    item = next(i for bank in guide.quiz.values() for i in bank.items if i.options)
+    odd = dataclasses.replace(item, question="<script>alert(1)</script> Which?",
+                              options=(dataclasses.replace(item.options[0], text="A <b>bold</b> & plain"),
+                                       *item.options[1:]))
+    markdown = quiz.page_markdown([odd])
+    assert "<script>" not in markdown and "<b>" not in markdown
+    assert '"1. &lt;script&gt;alert(1)&lt;/script&gt; Which?"' in markdown
+    assert "A &lt;b&gt;bold&lt;/b&gt; &amp; plain" in markdown

@@ -305,8 +305,10 @@ LETTERS = "ABCDE"
 def page_markdown(items: list[Item]) -> str:
     """The self-check as the page shows it: `??? question "N. …"` blocks with **Answer:** and
     *Why:*; a multiple-choice item lists its options first."""
-    rows = [{"question": Markup(item.question),
-             "options": [(LETTERS[n], Markup(o.text)) for n, o in enumerate(item.options)],
+    # Questions and options are plain text: an '<' in them is shown, never read as HTML.
+    text = lambda value: Markup(html.escape(value, quote=False))  # noqa: E731
+    rows = [{"question": text(item.question),
+             "options": [(LETTERS[n], text(o.text)) for n, o in enumerate(item.options)],
              "answer": Markup(item.answer), "why": Markup(item.why)} for item in items]
     return templates.render("self-check.md.j2", items=rows)
 
