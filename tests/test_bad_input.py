@@ -383,3 +383,23 @@ def test_a_self_check_question_is_plain_text_on_the_page():
     assert "<script>" not in markdown and "<b>" not in markdown
     assert '"1. &lt;script&gt;alert(1)&lt;/script&gt; Which?"' in markdown
     assert "A &lt;b&gt;bold&lt;/b&gt; &amp; plain" in markdown
+
+
+def test_an_empty_bibliography_or_a_control_character_in_it_is_named_at_the_file(tmp_path):
+    from studyguide import bibliography
+
+    empty = tmp_path / "bibliography.bib"
+    empty.write_text("% nothing here yet\n", encoding="utf-8")
+    assert [str(p) for p in bibliography.load(empty, tmp_path).problems] == [
+        "bibliography.bib:1: the bibliography holds no entries, so no citation can be "
+        "formatted; restore the file (git checkout bibliography.bib)"]
+    text = (ROOT / "bibliography.bib").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    at = next(n for n, row in enumerate(lines) if row.strip().startswith("title"))
+    lines[at] = lines[at].replace("title", "title\x0b", 1).replace("title\x0b", "ti\x0btle", 1)
+    damaged = tmp_path / "damaged.bib"
+    damaged.write_text("\n".join(lines), encoding="utf-8")
+    found = [str(p) for p in bibliography.load(damaged, tmp_path).problems]
+    assert f"damaged.bib:{at + 1}: an invisible control character (U+000B); delete it (most " \
+           "editors do not show it)" in found
+

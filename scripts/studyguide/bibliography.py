@@ -275,6 +275,15 @@ def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
         problems.append(Problem(rel, book.line, f"{book.key}: edited book entered with author "
                                 f"(the chapter '{chapter}' names these people as its editors); "
                                 "write the names as editor = {…}, so that APA prints (Eds.)"))
+    if not entries and not problems:
+        problems.append(Problem(rel, 1, "the bibliography holds no entries, so no citation can "
+                                "be formatted; restore the file (git checkout bibliography.bib)"))
+    control = sources.CONTROL_RE.search(text)
+    if control:
+        line = _line_of(text, control.start())
+        problems.append(Problem(rel, line, f"an invisible control character "
+                                f"(U+{ord(control.group()):04X}); delete it (most editors do "
+                                "not show it)"))
     problems.sort(key=lambda p: (p.line, p.message))
     withdrawn, found = load_withdrawn(path.parent, entries, root)
     return Bibliography(path, entries, problems + found, withdrawn)

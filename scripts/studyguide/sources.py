@@ -109,7 +109,7 @@ class Page:
 
 # Characters no source needs and an editor hides: C0 controls other than tab and line ends,
 # DEL, C1 controls, and the bidirectional overrides and isolates that reorder what a reader sees.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
@@ -130,7 +130,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(rel, line, f"byte 0x{data[err.start]:02x} at column {column} is "
                               "not UTF-8; save the file as UTF-8 (retype the character)")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    control = _CONTROL_RE.search(text)
+    control = CONTROL_RE.search(text)
     if control:
         line = text.count("\n", 0, control.start()) + 1
         column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
