@@ -309,10 +309,10 @@ def on_post_build(config):
     # Search: bibliography entries, glossary terms and a chapter's named sections are results
     # of their own (runs after the search plugin wrote it).
     guide = _state["guide"]
-    if _state.get("dirty"):
-        search.replace_docs(site_dir, lambda written: rebuild.search_docs(
-            written, _state["search_entries"], _state["rebuilt"], _state["page_urls"]))
-    search.update_index(site_dir, guide.bib.entries, guide.references)
+    whole = (lambda written: rebuild.search_docs(  # noqa: E731
+        written, _state["search_entries"], _state["rebuilt"], _state["page_urls"])) \
+        if _state.get("dirty") else None
+    search.update_index(site_dir, guide.bib.entries, guide.references, docs=whole)
     # Offline reading: last, once every file is written (the worker lists and hashes them).
     _report(offline.finalise(site_dir, config["site_name"]))
     store = _state["store"]

@@ -275,23 +275,18 @@ def without_repeats(index: dict) -> dict:
                               if last[doc["location"]] == n]}
 
 
-def replace_docs(site_dir: Path, change) -> None:
-    """Rewrite the built index's documents as `change(documents)` returns them (no index: no
-    search, nothing to do)."""
+def update_index(site_dir: Path, entries: dict, references: dict[str, str],
+                 docs=None) -> None:
+    """Rewrite the built index in place; nothing to do when search is off (no index).
+    `docs(documents)`, if given, first replaces the documents the theme wrote (a dirty
+    rebuild's whole index: rebuild.search_docs)."""
     path = Path(site_dir) / INDEX
     if not path.is_file():
         return
     index = json.loads(path.read_text(encoding="utf-8"))
-    index["docs"] = change(index["docs"])
-    path.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-
-
-def update_index(site_dir: Path, entries: dict, references: dict[str, str]) -> None:
-    """Rewrite the built index in place; nothing to do when search is off (no index)."""
-    path = Path(site_dir) / INDEX
-    if not path.is_file():
-        return
-    index = without_repeats(json.loads(path.read_text(encoding="utf-8")))
+    if docs is not None:
+        index["docs"] = docs(index["docs"])
+    index = without_repeats(index)
     index = rewrite(index, reference_docs(entries, references), sections_of(site_dir, index))
     path.write_text(dumps(index), encoding="utf-8")
 

@@ -357,7 +357,6 @@ def load(root: Path) -> Guide:
                                  cache_dir=Path(root) / ".cache")
         guide, problems = read(root)
         if problems or guide is None:
-            references.cancel()
             raise GuideError(problems)
         guide.references = references.result()
     guide.citeproc = citeproc_module.Citeproc(guide.root / "bibliography.bib", guide.references,

@@ -36,8 +36,8 @@ def conversion_problem(error: Exception, rel_path: str, source: str | None = Non
     """A page Markdown could not convert, as a located problem (None for an error that is not
     the page's fault): nesting deeper than the converter can follow (at the page's most
     indented line), or an included snippet that does not exist (at its `--8<--` line)."""
-    lines = list(prose_lines(source, body_line)) if source is not None else []
     if isinstance(error, RecursionError):
+        lines = prose_lines(source, body_line) if source is not None else []
         deepest = max(lines, key=lambda item: len(item[1]) - len(item[1].lstrip()),
                       default=(1, ""))
         return Problem(rel_path, deepest[0], "lists or blocks are nested too deeply to convert; "
