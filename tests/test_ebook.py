@@ -290,6 +290,28 @@ def test_no_site_only_syntax_is_left(book):
                     if ".md" in h or h.startswith("../")], name
 
 
+# The numbers as the services publish them (samaritans.org; stopitnow.org.uk/helpline/).
+PUBLISHED_NUMBERS = {"samaritans": ["116 123"], "stop-it-now": ["0808 1000 900", "+44 1372 847 161"]}
+
+
+def test_content_notes_keep_their_helplines(guide, book):
+    """Each helpline a chapter's or the glossary's content note names is in that part of the
+    book, number and all: a note that ends "day or night, ; elsewhere…" leaves a reader who
+    needs help without it."""
+    files, docs = book
+    parts = chapter_docs(files, docs)
+    sources_in_order = [record["page"] for record in guide.contents["chapters"]] + ["glossary.md"]
+    checked = 0
+    for src, doc in zip(sources_in_order, parts):
+        text = text_of(doc)
+        for name in re.findall(r'<!-- guide:helpline name="([^"]+)" -->', guide.pages[src].body):
+            for number in PUBLISHED_NUMBERS[name]:
+                assert number in text, (src, name, number)
+                checked += 1
+        assert "night, ;" not in text and "advice: ." not in text, src
+    assert checked >= 10
+
+
 def test_title_page_says_what_it_is_with_licence_date_and_address(book):
     files, docs = book
     title = text_of(docs["EPUB/text/title_page.xhtml"])

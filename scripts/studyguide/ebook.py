@@ -2,7 +2,8 @@
 
 `markdown()` turns the chapter pages, the glossary and the book's contents into one pandoc
 Markdown document: site-only syntax (question ids, admonitions, self-check widgets, HTML comment
-markers, `\\bibliography`, attribute lists) is converted or removed, links between pages become
+markers, `\\bibliography`, attribute lists) is converted or removed (a helpline marker becomes the
+numbers, as on the site), links between pages become
 links inside the book, and the self-check answers move to the end of each chapter. `epub()`
 runs pandoc (with citeproc and the APA CSL style over the whole book, so that every citation
 links to the one reference list) and returns the file's bytes. Same inputs and date, same bytes.
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
 
-from . import markers
+from . import helplines, markers
 from .mdlines import code_mask
 
 PATH = "downloads/peer-support-in-prison-study-guide.epub"
@@ -243,7 +244,8 @@ def chapter_markdown(source: Source, record: dict, parts: dict, linker: Linker,
     stem = PurePosixPath(source.src).stem
     body = linker.rewrite(source.body, source.src, section_ids)
     items = source.meta.get("further_reading") or []
-    body = markers.expand(body, {"further-reading": lambda _: further_reading(items)})
+    body = markers.expand(body, {"further-reading": lambda _: further_reading(items),
+                                 "helpline": helplines.render_marker})
     body = COMMENT_RE.sub("", body)
     out: list[str] = []
     ending: list[str] = []
@@ -289,7 +291,8 @@ def chapter_markdown(source: Source, record: dict, parts: dict, linker: Linker,
 
 def glossary_markdown(text: str, usage: dict[str, list[tuple[str, str]]]) -> str:
     """The glossary as the book's glossary chapter, each term followed by the chapters using it."""
-    body = COMMENT_RE.sub("", strip_front_matter(text)).replace("\\bibliography", "")
+    body = markers.expand(strip_front_matter(text), {"helpline": helplines.render_marker})
+    body = COMMENT_RE.sub("", body).replace("\\bibliography", "")
     out: list[str] = []
     current: str | None = None
 
