@@ -85,6 +85,22 @@ def test_no_page_requests_another_host(browser, base_url, pages_to_test):
     assert foreign == {}
 
 
+def test_a_self_check_item_shows_its_options_before_its_answer(browser, base_url):
+    """One tap on a multiple-choice item shows the options; the answer waits for a second."""
+    page = browser.new_page()
+    page.goto(base_url + "chapters/chapter-1/")
+    item = page.locator("details.question").first
+    item.locator("> summary").click()
+    options = item.locator("> ul > li")
+    assert options.count() >= 3 and options.first.is_visible()
+    answer = item.locator("> details.success")
+    assert answer.is_visible() and not answer.locator("p").first.is_visible()
+    answer.locator("> summary").click()
+    assert answer.locator("p").first.is_visible()
+    assert answer.locator("p").first.inner_text().startswith("Answer: ")
+    page.close()
+
+
 def test_copy_link_button_copies_the_question_url(browser, base_url):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()

@@ -72,6 +72,21 @@ def test_self_check_becomes_questions_and_answers_at_the_end():
         "    **Answer:** 1958.\n\n    *Why:* Then.")
 
 
+def test_a_multiple_choice_item_keeps_its_options_with_the_question():
+    lines = ["", '??? question "1. Who wrote it?"', "    - **A.** Crewe", "    - **B.** Sykes", "",
+             '    ??? success "Answer"', "        **Answer:** B. Sykes.", "",
+             "        *Why:* Because.", ""]
+    section, ending = ebook.self_check(lines, "chapter-2")
+    assert "\n".join(section).strip() == (
+        "The answers are at the end of the chapter.\n\n"
+        "1. []{#chapter-2-check-1}Who wrote it? [Answer 1](#chapter-2-answer-1)\n\n"
+        "    - **A.** Crewe\n    - **B.** Sykes")
+    assert "\n".join(ending).strip() == (
+        "## Answers {#chapter-2-answers}\n\n"
+        "1. []{#chapter-2-answer-1}**Who wrote it?** [Back to question 1](#chapter-2-check-1)\n\n"
+        "    **Answer:** B. Sykes.\n\n    *Why:* Because.")
+
+
 @pytest.mark.parametrize("target, expected", [
     ("../glossary.md#listener", "#listener"),
     ("../glossary.md", "#glossary"),
@@ -228,13 +243,18 @@ def test_self_check_answers_are_at_the_end_of_each_chapter(guide, book):
         for check in checks:
             assert check.question in questions
             assert check.question in answers
-        # Each answer's text (citations aside) under its question, in order.
+        # A multiple-choice item's options are under its question, not with the answers.
+        for item in chapter.self_check_items(guide.chapters[record["page"]]):
+            for option in item.options:
+                assert normal(chapter.plain_text(option.text)) in questions, (record["label"], item.id)
+        # Each answer's text (citations aside) under its question, in order; a multiple-choice
+        # answer names its letter first.
         position = 0
         for check in checks:
             start = re.split(r"[.,;:(\[]", check.answer)[0][:40].strip()
-            found = answers.find(f"Answer: {start}", position)
-            assert found > position, (record["label"], check.question)
-            position = found
+            found = re.compile(r"Answer: (?:[A-Z]\. )?" + re.escape(start)).search(answers, position)
+            assert found and found.start() > position, (record["label"], check.question)
+            position = found.start()
 
 
 def test_the_glossary_holds_every_term(book):

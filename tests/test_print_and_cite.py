@@ -61,6 +61,7 @@ def test_printing_a_chapter_hides_navigation_and_shows_link_addresses(browser, b
     assert page.locator("a.question-link[href='#ch2-q4']").is_visible()
     answer = page.locator("details.question p").first
     assert not answer.is_visible()  # self-check answers print at the end of the page
+    assert page.locator("details.question > ul").first.is_visible()  # with their options
     assert page.locator(".print-answers").is_visible()
     page.close()
 

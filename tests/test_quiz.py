@@ -217,6 +217,36 @@ def test_no_item_repeats_another_question():
             seen[key] = item["id"]
 
 
+def test_on_the_page_the_correct_option_moves_and_the_answer_waits():
+    """The banks list the correct option first. On the page, the correct letter varies from item
+    to item, and a multiple-choice item opens on its options alone: the answer, naming the
+    letter, is in a block of its own inside. Read back from the page's Markdown, against each
+    bank as PyYAML reads it."""
+    from collections import Counter
+
+    letters = Counter()
+    for record in RECORDS:
+        bank, problems = quiz.parse((ROOT / quiz.file_for(record)).read_text(encoding="utf-8"),
+                                    quiz.file_for(record), record, KEYS)
+        assert not problems
+        markdown = quiz.page_markdown(bank.items)
+        blocks = re.split(r'^\?\?\? question "', markdown, flags=re.M)[1:]
+        raw = raw_items(record)
+        assert len(blocks) == len(raw)
+        for block, item in zip(blocks, raw):
+            if item["type"] != "multiple-choice":
+                continue
+            shown = re.findall(r"^    - \*\*([A-Z])\.\*\* (.*)$", block, re.M)
+            assert sorted(text for _, text in shown) == sorted(o["text"] for o in item["options"])
+            right = next(letter for letter, text in shown
+                         if text == next(o["text"] for o in item["options"] if o.get("correct")))
+            letters[right] += 1
+            opening, _, answer = block.partition('\n    ??? success "Answer"\n')
+            assert answer and "**Answer:**" not in opening and "*Why:*" not in opening, item["id"]
+            assert answer.startswith(f"        **Answer:** {right}. "), item["id"]
+    assert len(letters) >= 3 and max(letters.values()) <= sum(letters.values()) / 2, letters
+
+
 # --- Golden renderers --------------------------------------------------------------------------------
 
 GOLDEN = [

@@ -2,9 +2,9 @@
 
 `markdown()` turns the chapter pages, the glossary and the book's contents into one pandoc
 Markdown document: site-only syntax (question ids, admonitions, self-check widgets, HTML comment
-markers, `\\bibliography`, attribute lists) is converted or removed (a helpline marker becomes the
-numbers, as on the site), links between pages become
-links inside the book, and the self-check answers move to the end of each chapter. `epub()`
+markers, `\\bibliography`, attribute lists) is converted or removed (a helpline marker becomes its
+numbers, as on the site), links between pages become links inside the book, and the self-check
+answers move to the end of each chapter. `epub()`
 runs pandoc (with citeproc and the APA CSL style over the whole book, so that every citation
 links to the one reference list) and returns the file's bytes. Same inputs and date, same bytes.
 
@@ -77,6 +77,7 @@ ADMONITION_RE = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>
 HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.+?)(?:[ \t]+\{(?P<attrs>[^}]*)\})?[ \t]*$")
 NARRATIVE_FILTER = Path(__file__).with_name("narrative-and.lua")  # "and" in narrative citations
 QUESTION_ID_RE = re.compile(r"^(?P<lead>[ \t]*\d+\.[ \t]+)\{#(?P<id>[^}\s]+)[^}]*\}[ \t]*")
+ANSWER_BLOCK_RE = re.compile(r'^\?\?\?\+?[ \t]+success[ \t]+"Answer"[ \t]*$')
 SELF_CHECK_RE = re.compile(r'^\?\?\?\+?[ \t]+question[ \t]+"(?:\d+\.\s*)?(?P<title>[^"]*)"[ \t]*$')
 LINK_RE = re.compile(r'(?P<open>\]\()(?P<target>[^)\s]+)(?P<rest>(?:[ \t]+"[^"]*")?\))')
 COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
@@ -151,7 +152,9 @@ def _heading_title(line: str) -> str:
 def self_check(lines: list[str], stem: str) -> tuple[list[str], list[str]]:
     """A "Check your understanding" section: (the questions as a list, the answers section).
 
-    Each `??? question "N. …"` block gives one question, linked to its answer and back."""
+    Each `??? question "N. …"` block gives one question, linked to its answer and back; a
+    multiple-choice item's options stay with the question, and its `??? success "Answer"`
+    block goes to the end."""
     intro: list[str] = []
     items: list[tuple[str, list[str]]] = []
     for line in lines:
@@ -164,9 +167,15 @@ def self_check(lines: list[str], stem: str) -> tuple[list[str], list[str]]:
             intro.append(line)
     questions, answers = [], []
     for n, (title, body) in enumerate(items, 1):
-        body = "\n".join(_dedent(body, 4)).strip("\n")
+        rows = _dedent(body, 4)
+        split = next((i for i, row in enumerate(rows) if ANSWER_BLOCK_RE.match(row)), None)
+        options = "\n".join(rows[:split] if split is not None else []).strip("\n")
+        body = "\n".join(rows if split is None else _dedent(rows[split + 1:], 4)).strip("\n")
         questions.append(f"{n}. []{{#{stem}-check-{n}}}{title} "
                          f"[Answer {n}](#{stem}-answer-{n})")
+        if options:  # a multiple-choice item's options stay with its question
+            questions.extend(["", *(("    " + row) if row.strip() else ""
+                                    for row in options.split("\n")), ""])
         answers.append(f"{n}. []{{#{stem}-answer-{n}}}**{title}** "
                        f"[Back to question {n}](#{stem}-check-{n})\n")
         answers.extend(("    " + row) if row.strip() else "" for row in body.split("\n"))

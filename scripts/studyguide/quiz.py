@@ -30,6 +30,7 @@ Nothing here knows about MkDocs.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -302,14 +303,27 @@ def texts(banks: dict[str, Bank]) -> list[tuple[str, str, int]]:
 LETTERS = "ABCDE"
 
 
+def page_options(item: Item) -> list[Option]:
+    """A multiple-choice item's options in the order its page shows them: shuffled by a hash of
+    the item's id and each option's text. The bank lists the correct option first; the page
+    must not, and the letters stay the same from one build to the next."""
+    return sorted(item.options,
+                  key=lambda o: hashlib.sha256(f"{item.id}\n{o.text}".encode()).digest())
+
+
 def page_markdown(items: list[Item]) -> str:
     """The self-check as the page shows it: `??? question "N. …"` blocks with **Answer:** and
-    *Why:*; a multiple-choice item lists its options first."""
+    *Why:*. A multiple-choice item opens on its options (`page_options`), with the answer in a
+    block of its own inside, so that a reader can choose before seeing it."""
     # Questions and options are plain text: an '<' in them is shown, never read as HTML.
     text = lambda value: Markup(html.escape(value, quote=False))  # noqa: E731
-    rows = [{"question": text(item.question),
-             "options": [(LETTERS[n], text(o.text)) for n, o in enumerate(item.options)],
-             "answer": Markup(item.answer), "why": Markup(item.why)} for item in items]
+    rows = []
+    for item in items:
+        options = page_options(item)
+        rows.append({"question": text(item.question),
+                     "options": [(LETTERS[n], text(o.text)) for n, o in enumerate(options)],
+                     "letters": " and ".join(LETTERS[n] for n, o in enumerate(options) if o.correct),
+                     "answer": Markup(item.answer), "why": Markup(item.why)})
     return templates.render("self-check.md.j2", items=rows)
 
 
