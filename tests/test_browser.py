@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import axe_playwright_python
 import pytest
 
-from conftest import ROOT, built_pages, page_url
+from conftest import ROOT, TEST_SITE_URL, built_pages, page_url
 from studyguide import glossary, sources
 
 pytestmark = pytest.mark.browser
@@ -101,17 +101,20 @@ def test_a_self_check_item_shows_its_options_before_its_answer(browser, base_url
     page.close()
 
 
-def test_copy_link_button_copies_the_question_url(browser, base_url):
+@pytest.mark.parametrize("opened", ["chapters/chapter-1/", "chapters/chapter-1/index.html",
+                                    "handouts/chapter-1/", "print/"])
+def test_copy_link_button_copies_the_question_url(browser, base_url, opened):
+    """The address copied is the question's published one on its chapter page, wherever the
+    page was opened: on this local server, as …/index.html, on a handout or the print page."""
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
-    url = base_url + "chapters/chapter-1/"
-    page.goto(url)
-    button = page.locator("#ch1-q3 ~ .question-copy")
+    page.goto(base_url + opened)
+    button = page.locator("#ch1-q3 ~ .question-copy, a.question-link[href$='#ch1-q3'] + .question-copy").first
     assert button.get_attribute("aria-label") == "Copy link to question ch1-q3"
     button.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("document.getElementById('guide-status')?.textContent.includes('copied')")
-    assert page.evaluate("navigator.clipboard.readText()") == url + "#ch1-q3"
+    assert page.evaluate("navigator.clipboard.readText()") == TEST_SITE_URL + "chapters/chapter-1/#ch1-q3"
     assert button.inner_text() == "Copied"
     context.close()
 

@@ -93,3 +93,30 @@ def test_tooltips_are_made_on_focus_and_hover_not_at_load(browser, base_url):
     assert page.locator(".md-tooltip2--active").count() == 0
     assert page.locator(".md-tooltip2").count() == 1  # one element, reused
     context.close()
+
+
+@pytest.mark.browser
+def test_the_pointer_can_move_onto_a_tooltip_and_it_stays(browser, base_url):
+    """WCAG 1.4.13 (hoverable): a glossary term's definition stays open while the pointer
+    moves from the link onto it, so it can be read and its text selected."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-1/", wait_until="networkidle")
+    link = page.locator(TERM_LINK).first
+    link.scroll_into_view_if_needed()
+    link.hover()
+    page.wait_for_selector(".md-tooltip2--active", timeout=5000)
+    page.wait_for_timeout(450)  # the opening transition
+    box = page.locator(".md-tooltip2--active .md-tooltip2__inner").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.wait_for_timeout(600)  # longer than the 250 ms a tooltip waits before closing
+    assert page.locator(".md-tooltip2--active").count() == 1
+    hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('#guide-tooltip') !== null",
+                        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    assert hit
+    assert page.locator("#guide-tooltip .md-tooltip2__inner").evaluate(
+        "e => getComputedStyle(e).userSelect") != "none"
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(600)
+    assert page.locator(".md-tooltip2--active").count() == 0
+    context.close()

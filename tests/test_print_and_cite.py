@@ -98,8 +98,11 @@ def test_copy_buttons_copy_a_reference_and_an_address(browser, base_url):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(base_url + "chapters/chapter-5/")
-    button = page.locator(".cite-box p").first.locator("button")
-    assert button.get_attribute("aria-label") == "Copy the APA 7 reference"
+    buttons = page.locator(".cite-box p button")
+    assert [buttons.nth(n).get_attribute("aria-label") for n in range(buttons.count())] == [
+        "Copy the APA 7 reference for the book", "Copy the Harvard reference for the book",
+        "Copy the APA 7 reference for this page", "Copy the Harvard reference for this page"]
+    button = buttons.first
     button.click()
     page.wait_for_function("document.querySelector('.cite-box button').textContent === 'Copied'")
     assert page.evaluate("navigator.clipboard.readText()").startswith("Perrin, C. (2025). Peer support in prison")

@@ -157,6 +157,18 @@ def test_built_index_leaves_out_the_linking_page_and_the_handouts(site_dir):
     assert (site_dir / "teaching" / "linking" / "index.html").is_file()
 
 
+def test_a_chapter_s_result_shows_its_text_not_its_on_this_page_links(site_dir):
+    """The "On this page" row (At a glance, Seminar questions, …) is navigation: a chapter's
+    result in search starts with the page's own text."""
+    docs = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    chapters = [d for d in docs if d["location"].startswith("chapters/chapter-")
+                and "#" not in d["location"]]
+    assert len(chapters) == 6
+    for doc in chapters:
+        assert "<li>Seminar questions</li>" not in doc["text"], doc["location"]
+        assert "Self-check" not in doc["text"][:200], doc["location"]
+
+
 def test_built_index_makes_every_entry_term_and_named_section_a_result_of_its_own(site_dir):
     """Every bibliography entry, glossary term and section named in a chapter's On this page
     row is found by the theme's search under its location, grouped alone (no other document

@@ -203,6 +203,7 @@ def test_a_broken_link_in_raw_html_fails_the_build(tmp_path):
 def test_404_page_helps_the_reader_back(site_dir):
     html = (site_dir / "404.html").read_text(encoding="utf-8")
     assert "<h1>Page not found</h1>" in html
+    assert re.search(r"<title>Page not found - [^<]+</title>", html)  # a tab says what it is
     for target in ("chapters/", "glossary/", "bibliography/"):
         assert f'href="{SUB_PATH}{target}"' in html
 

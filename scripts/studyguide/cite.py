@@ -82,18 +82,20 @@ def section_markdown(record: Chapter, texts: dict[str, dict[str, str]], src: str
     up = bibpage.to_root(src)
     stem = f"cite-{record.stem}"
 
-    def block(heading: str, key: str) -> list[str]:
+    def block(heading: str, key: str, of: str) -> list[str]:
         rows = [f"**{heading}**", ""]
         for label, text in texts[key].items():
             # Top-level raw HTML is not parsed as Markdown; a markdown="0" attribute would be
-            # left in the page (invalid HTML).
-            rows += [f'<div class="cite-box"><p><span class="cite-style">{label}:</span> '
+            # left in the page (invalid HTML). data-cite-of names the work in the copy
+            # button's accessible name (guide.js).
+            rows += [f'<div class="cite-box" data-cite-of="{of}"><p>'
+                     f'<span class="cite-style">{label}:</span> '
                      f'<span class="cite-text">{text}</span></p></div>', ""]
         return rows
 
     lines = ["## Cite this page", ""]
-    lines += block("The book", BOOK_KEY)
-    lines += block("This page of the study guide", page_key(record))
+    lines += block("The book", BOOK_KEY, "the book")
+    lines += block("This page of the study guide", page_key(record), "this page")
     lines += [f"Download both references: [BibTeX]({up}downloads/{stem}.bib) · "
               f"[RIS]({up}downloads/{stem}.ris). The guide is independent of the book's author "
               f"and publisher; cite the book for its arguments and the guide only for its own "

@@ -15,6 +15,7 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+from .bibpage import relative_url
 from .ebook import HEADING_RE, QUESTION_ANCHOR_RE, slugify
 from .mdlines import code_mask
 
@@ -102,7 +103,17 @@ def chapter_markdown(markdown: str, src: str, stems: dict[str, str], label: str 
             line = (f"{'#' * min(level + 1, 6)} {text} "
                     f"{{{' '.join([f'#{new_id}', *rest])}}}")
         lines.append(line)
-    return rewrite_links("\n".join(lines), src, stems).strip() + "\n"
+    return _permalinks(rewrite_links("\n".join(lines), src, stems), src).strip() + "\n"
+
+
+QUESTION_LINK_RE = re.compile(r'(<a class="question-link" href=")#([^"]+)"')
+
+
+def _permalinks(markdown: str, src: str) -> str:
+    """Each question's permalink leads to the question on its chapter page, as on a handout:
+    the address a reader copies from the print page is the one that lasts."""
+    base = relative_url(PATH, src)
+    return QUESTION_LINK_RE.sub(lambda m: f'{m.group(1)}{base}#{m.group(2)}"', markdown)
 
 
 def markdown(rendered: list[tuple[str, str, str]], site_name: str) -> str:

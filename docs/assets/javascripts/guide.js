@@ -67,11 +67,16 @@
   });
 
   function enhance() {
+    /* The address to copy is the published one, wherever the page was opened (a local copy,
+       a mirror, …/index.html): links resolve against the page's canonical address. */
+    var canonical = document.querySelector('link[rel="canonical"]');
+    var base = canonical ? canonical.href : location.href;
     document.querySelectorAll("a.question-link").forEach(function (link) {
       var next = link.nextElementSibling;
       if (next && next.classList.contains("question-copy")) return;
-      /* On a handout the permalink leads to the question on its chapter page. */
-      var url = new URL(link.getAttribute("href"), location.href);
+      /* On a handout and on the print page the permalink leads to the question on its
+         chapter page. */
+      var url = new URL(link.getAttribute("href"), base);
       var id = url.hash.slice(1);
       link.insertAdjacentElement("afterend", copyButton(
         "Copy link", "Copy link to question " + id,
@@ -82,9 +87,12 @@
       if (p.querySelector(".question-copy")) return;
       var style = p.querySelector(".cite-style").textContent.replace(/:$/, "");
       var text = p.querySelector(".cite-text");
+      /* "…for the book" or "…for this page": four buttons, four names. */
+      var of = p.parentElement.getAttribute("data-cite-of");
+      var what = style + " reference" + (of ? " for " + of : "");
       p.appendChild(copyButton(
-        "Copy", "Copy the " + style + " reference",
-        function () { return text.textContent.trim(); }, style + " reference copied"));
+        "Copy", "Copy the " + what,
+        function () { return text.textContent.trim(); }, "The " + what + " copied"));
     });
   }
 
