@@ -169,3 +169,20 @@ def test_cards_work_without_javascript_at_phone_width(browser, base_url):
             assert cards.nth(index).locator("a").first.is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, rel
     context.close()
+
+
+@pytest.mark.browser
+def test_no_page_scrolls_sideways_on_a_small_phone_without_javascript(browser, base_url):
+    """At 360 px with scripts off, the header's hidden second title (the page's own, long on
+    chapter pages) must not widen the page."""
+    context = browser.new_context(viewport={"width": 360, "height": 800}, java_script_enabled=False)
+    page = context.new_page()
+    wide = {}
+    for rel in ["", "chapters/", "chapters/chapter-3/", "chapters/chapter-6/", "glossary/",
+                "bibliography/", "teaching/module-plans/", "handouts/chapter-4/", "print/"]:
+        page.goto(base_url + rel)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wide[rel] = width
+    context.close()
+    assert wide == {}

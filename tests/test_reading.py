@@ -367,11 +367,16 @@ def test_glossary_a_to_z_and_filter(browser, base_url):
     assert 0 < matched == shown.count() < total
     assert page.locator(".glossary-filter__count").inner_text() == f"{matched} of {total} terms match."
     assert not page.locator("#a").is_visible(), "a letter with no match is hidden"
+    bar = page.locator("nav.glossary-az a")
+    offered = [bar.nth(n).inner_text() for n in range(bar.count()) if bar.nth(n).is_visible()]
+    headed = page.locator("article h2[id]:visible").evaluate_all("hs => hs.map(h => h.id.toUpperCase())")
+    assert offered and offered == [h for h in headed if len(h) == 1], "the bar offers only those left"
     box.fill("zzzz")
     assert page.locator("article h3[id]:visible").count() == 0
     assert page.locator(".glossary-filter__count").inner_text().startswith("No terms match")
     box.press("Escape")
     assert page.locator("article h3[id]:visible").count() == total
+    assert page.locator("nav.glossary-az a:visible").count() == page.locator("nav.glossary-az a").count()
     context.close()
     plain = browser.new_context(java_script_enabled=False)
     page = plain.new_page()

@@ -1,6 +1,6 @@
 /* The glossary's filter box: a progressive enhancement over the A-Z bar, which works without
    scripts. Typing keeps only the terms whose heading or definition contains the text, hides
-   letter headings left empty, and says how many terms match (politely, to screen readers).
+   letter headings left empty (and their letters in the bar), and says how many terms match (politely, to screen readers).
    Nothing is stored or sent. */
 (function () {
   "use strict";
@@ -26,9 +26,12 @@
     if (!bar || bar.previousElementSibling && bar.previousElementSibling.classList.contains("glossary-filter")) return;
     var content = bar.closest(".md-typeset");
     var terms = entries(content);
-    var letters = Array.prototype.map.call(bar.querySelectorAll("a[href^='#']"), function (a) {
+    var links = Array.prototype.filter.call(bar.querySelectorAll("a[href^='#']"), function (a) {
       return document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
-    }).filter(Boolean);
+    });
+    var letters = links.map(function (a) {
+      return document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+    });
 
     var box = document.createElement("div");
     box.className = "glossary-filter";
@@ -57,6 +60,8 @@
         }
         heading.hidden = !any;
       });
+      /* The A-Z bar offers only the letters that still have terms. */
+      links.forEach(function (link, index) { link.parentElement.hidden = letters[index].hidden; });
       count.textContent = !query ? "" : shown === 0
         ? "No terms match \u201c" + input.value.trim() + "\u201d. Clear the box to see all " + terms.length + "."
         : shown + " of " + terms.length + " terms match.";
