@@ -3,6 +3,7 @@ handout, and each chapter page says how to cite the book and the page (with down
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -106,6 +107,16 @@ def test_copy_buttons_copy_a_reference_and_an_address(browser, base_url):
     button.click()
     page.wait_for_function("document.querySelector('.cite-box button').textContent === 'Copied'")
     assert page.evaluate("navigator.clipboard.readText()").startswith("Perrin, C. (2025). Peer support in prison")
+    # Harvard gives a web page's access date, the reader's own: today, in British form.
+    today = datetime.date.today()
+    buttons.nth(3).click()
+    page.wait_for_timeout(200)
+    harvard = page.evaluate("navigator.clipboard.readText()")
+    assert harvard.endswith(f"chapters/chapter-5/ (Accessed: {today.day} {today:%B %Y}).")
+    buttons.nth(1).click()  # the book is not a web page
+    page.wait_for_timeout(200)
+    assert "Accessed" not in page.evaluate("navigator.clipboard.readText()")
+    assert "Accessed" not in page.locator(".cite-box").nth(2).inner_text()  # nor is APA's
     page.goto(base_url + "teaching/linking/")
     link = page.locator(".link-targets td > a").nth(3)
     link.locator("xpath=following-sibling::button").click()
@@ -175,5 +186,6 @@ def test_copy_link_on_a_handout_copies_the_chapter_pages_address(browser, base_u
     assert button.get_attribute("aria-label") == "Copy link to question ch1-q3"
     button.click()
     page.wait_for_function("document.getElementById('guide-status')?.textContent.includes('copied')")
-    assert page.evaluate("navigator.clipboard.readText()") == base_url + "chapters/chapter-1/#ch1-q3"
+    # the published address, not this local server's (more cases: tests/test_browser.py)
+    assert page.evaluate("navigator.clipboard.readText()") == TEST_SITE_URL + "chapters/chapter-1/#ch1-q3"
     context.close()

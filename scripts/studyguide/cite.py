@@ -9,8 +9,11 @@ bibliography (two pandoc runs for the whole site), and exported with exports.py.
 Retrieval dates. APA 7 (Publication Manual, 7th ed., section 9.16) asks for a retrieval date
 only when a page is designed to change over time (a dictionary entry, a social-media profile, a
 page of live data) and is not archived. The guide's pages are study material, corrected from
-time to time but not designed to change, so no reference to the guide carries a retrieval date:
-not the boxes, not the downloads, not the About page's pattern.
+time to time but not designed to change, so no APA reference to the guide carries a retrieval
+date. Harvard (Cite Them Right) always gives a web page's access date, which is the reader's own:
+only the reader's browser knows it, so the Harvard box for a page carries an empty slot
+(`with_accessed`) that guide.js fills with today's date, and the downloads leave it to the
+reader's reference manager.
 """
 
 from __future__ import annotations
@@ -31,6 +34,15 @@ EXAMPLE_SRC = "glossary.md"       # the About page's worked example
 EXAMPLE_KEY = "guideglossary"
 PATTERN_TITLE = "Title of the page"
 PATTERN_URL = "Address of the page"
+
+
+ACCESSED = ('<span class="cite-accessed" hidden> (Accessed: <span data-guide-today></span>)'
+            '</span>')
+
+
+def with_accessed(html: str) -> str:
+    """A Harvard web-page reference with the slot for its access date after the address."""
+    return html[:-1] + ACCESSED + "." if html.endswith(".") else html + ACCESSED
 
 
 def page_key(record: Chapter) -> str:
@@ -85,6 +97,8 @@ def section_markdown(record: Chapter, texts: dict[str, dict[str, str]], src: str
     def block(heading: str, key: str, of: str) -> list[str]:
         rows = [f"**{heading}**", ""]
         for label, text in texts[key].items():
+            if key != BOOK_KEY and label == "Harvard":
+                text = with_accessed(text)
             # Top-level raw HTML is not parsed as Markdown; a markdown="0" attribute would be
             # left in the page (invalid HTML). data-cite-of names the work in the copy
             # button's accessible name (guide.js).

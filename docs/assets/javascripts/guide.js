@@ -83,6 +83,12 @@
         function () { return url.origin + url.pathname + "#" + id; },
         "Link to question " + id + " copied"));
     });
+    /* Harvard's access date for a page of the guide is today's (cite.py). */
+    var today = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
+    document.querySelectorAll(".cite-accessed").forEach(function (slot) {
+      slot.querySelector("[data-guide-today]").textContent = today;
+      slot.hidden = false;
+    });
     document.querySelectorAll(".cite-box p").forEach(function (p) {
       if (p.querySelector(".question-copy")) return;
       var style = p.querySelector(".cite-style").textContent.replace(/:$/, "");
