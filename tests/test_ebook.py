@@ -257,6 +257,18 @@ def test_self_check_answers_are_at_the_end_of_each_chapter(guide, book):
             position = found.start()
 
 
+def test_each_chapter_file_is_titled_by_its_heading(guide, book):
+    """A reading system or screen reader announces a content document's <title>: the
+    chapter's heading, never a file name."""
+    files, docs = book
+    parts = chapter_docs(files, docs)
+    titles = [text_of(doc.find(".//h:title", XHTML)) for doc in parts]
+    assert titles == [text_of(doc.find(".//h:h1", XHTML)) for doc in parts]
+    assert not [t for t in titles if t.endswith(".xhtml")]
+    assert titles[0] == normal(f"{guide.contents['chapters'][0]['label']}: "
+                               f"{guide.contents['chapters'][0]['title']}")
+
+
 def test_the_glossary_holds_every_term(book):
     files, docs = book
     glossary = chapter_docs(files, docs)[-2]

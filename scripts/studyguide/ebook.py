@@ -16,12 +16,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import html
+import io
 import os
 import re
 import subprocess
 import tempfile
 import unicodedata
 import uuid
+import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -452,13 +454,38 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
             cwd=work, env=env, capture_output=True, text=True)
         if result.returncode != 0 or result.stderr.strip():
             raise EbookError(f"pandoc could not make the e-book: {result.stderr.strip()}")
-        data = out.read_bytes()
+        data = titled(out.read_bytes())
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         for stale in cache_file.parent.glob("ebook-*.epub"):
             stale.unlink()
         cache_file.write_bytes(data)
     return data
+
+
+_CHAPTER_FILE_RE = re.compile(r"^EPUB/text/ch\d+\.xhtml$")
+_H1_RE = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+
+
+def titled(epub_bytes: bytes) -> bytes:
+    """The EPUB with each chapter file titled by its heading: pandoc titles them "ch001.xhtml",
+    which is what a reading system or screen reader announces as the document's title. Every
+    other file, and each entry's order, date and compression, are kept."""
+    source = zipfile.ZipFile(io.BytesIO(epub_bytes))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if _CHAPTER_FILE_RE.match(info.filename):
+                text = data.decode("utf-8")
+                heading = _H1_RE.search(text)
+                if heading:
+                    title = " ".join(html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))).split())
+                    text = re.sub(r"<title>[^<]*</title>", lambda _: f"<title>{html.escape(title)}</title>",
+                                  text, count=1)
+                    data = text.encode("utf-8")
+            target.writestr(info, data)
+    return out.getvalue()
 
 
 def build_date(environ=os.environ) -> datetime.date:
