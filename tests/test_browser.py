@@ -102,7 +102,7 @@ def test_a_self_check_item_shows_its_options_before_its_answer(browser, base_url
 
 
 @pytest.mark.parametrize("opened", ["chapters/chapter-1/", "chapters/chapter-1/index.html",
-                                    "handouts/chapter-1/", "print/"])
+                                    "print/"])  # a handout: tests/test_print_and_cite.py
 def test_copy_link_button_copies_the_question_url(browser, base_url, opened):
     """The address copied is the question's published one on its chapter page, wherever the
     page was opened: on this local server, as …/index.html, on a handout or the print page."""

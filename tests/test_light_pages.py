@@ -106,7 +106,8 @@ def test_the_pointer_can_move_onto_a_tooltip_and_it_stays(browser, base_url):
     link.scroll_into_view_if_needed()
     link.hover()
     page.wait_for_selector(".md-tooltip2--active", timeout=5000)
-    page.wait_for_timeout(450)  # the opening transition
+    page.wait_for_function("() => { const t = document.querySelector('.md-tooltip2--active');"
+                           " return t && !t.getAnimations().length; }")  # settled where it opens
     box = page.locator(".md-tooltip2--active .md-tooltip2__inner").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
     page.wait_for_timeout(600)  # longer than the 250 ms a tooltip waits before closing

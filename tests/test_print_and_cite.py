@@ -98,6 +98,7 @@ def test_cite_downloads_reparse(site_dir):
 def test_copy_buttons_copy_a_reference_and_an_address(browser, base_url):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
+    page.clock.set_fixed_time(datetime.datetime(2026, 3, 5, 12, 0))  # the reader's "today"
     page.goto(base_url + "chapters/chapter-5/")
     buttons = page.locator(".cite-box p button")
     assert [buttons.nth(n).get_attribute("aria-label") for n in range(buttons.count())] == [
@@ -108,14 +109,15 @@ def test_copy_buttons_copy_a_reference_and_an_address(browser, base_url):
     page.wait_for_function("document.querySelector('.cite-box button').textContent === 'Copied'")
     assert page.evaluate("navigator.clipboard.readText()").startswith("Perrin, C. (2025). Peer support in prison")
     # Harvard gives a web page's access date, the reader's own: today, in British form.
-    today = datetime.date.today()
-    buttons.nth(3).click()
-    page.wait_for_timeout(200)
-    harvard = page.evaluate("navigator.clipboard.readText()")
-    assert harvard.endswith(f"chapters/chapter-5/ (Accessed: {today.day} {today:%B %Y}).")
-    buttons.nth(1).click()  # the book is not a web page
-    page.wait_for_timeout(200)
-    assert "Accessed" not in page.evaluate("navigator.clipboard.readText()")
+    def copied(n: int, what: str) -> str:
+        buttons.nth(n).click()
+        page.wait_for_function("w => document.getElementById('guide-status').textContent"
+                               ".includes(w)", arg=f"{what} copied")
+        return page.evaluate("navigator.clipboard.readText()")
+
+    assert copied(3, "Harvard reference for this page").endswith(
+        "chapters/chapter-5/ (Accessed: 5 March 2026).")
+    assert "Accessed" not in copied(1, "Harvard reference for the book")  # not a web page
     assert "Accessed" not in page.locator(".cite-box").nth(2).inner_text()  # nor is APA's
     page.goto(base_url + "teaching/linking/")
     link = page.locator(".link-targets td > a").nth(3)

@@ -36,8 +36,8 @@ PATTERN_TITLE = "Title of the page"
 PATTERN_URL = "Address of the page"
 
 
-ACCESSED = ('<span class="cite-accessed" hidden> (Accessed: <span data-guide-today></span>)'
-            '</span>')
+ACCESSED = ('<span class="cite-accessed" hidden data-search-exclude> (Accessed: '
+            '<span data-guide-today></span>)</span>')
 
 
 def with_accessed(html: str) -> str:
@@ -68,8 +68,9 @@ def example_entry(title: str, site_url: str, site_name: str) -> Entry:
 def guide_howto(example: dict[str, str], site_name: str) -> str:
     """The About page's "How to cite this guide": the pattern, then the glossary as example,
     formatted by the same record and styles as every "Cite this page" box."""
+    examples = {k: Markup(with_accessed(v) if k == "Harvard" else v) for k, v in example.items()}
     return templates.render("cite-guide.md.j2", site_name=site_name, title=PATTERN_TITLE,
-                            url=PATTERN_URL, examples={k: Markup(v) for k, v in example.items()})
+                            url=PATTERN_URL, examples=examples)
 
 
 def formatted(entries: list[Entry], cache_dir: Path | None = None) -> dict[str, dict[str, str]]:

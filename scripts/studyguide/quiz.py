@@ -311,19 +311,22 @@ def page_options(item: Item) -> list[Option]:
                   key=lambda o: hashlib.sha256(f"{item.id}\n{o.text}".encode()).digest())
 
 
+def answer_text(item: Item) -> str:
+    """The answer as the page and paper print it: a multiple-choice answer names its letter
+    first ("B. Tightness …"), the letter of its option in `page_options` order."""
+    letters = [LETTERS[n] for n, o in enumerate(page_options(item)) if o.correct]
+    return f"{' and '.join(letters)}. {item.answer}" if letters else item.answer
+
+
 def page_markdown(items: list[Item]) -> str:
     """The self-check as the page shows it: `??? question "N. …"` blocks with **Answer:** and
     *Why:*. A multiple-choice item opens on its options (`page_options`), with the answer in a
     block of its own inside, so that a reader can choose before seeing it."""
     # Questions and options are plain text: an '<' in them is shown, never read as HTML.
     text = lambda value: Markup(html.escape(value, quote=False))  # noqa: E731
-    rows = []
-    for item in items:
-        options = page_options(item)
-        rows.append({"question": text(item.question),
-                     "options": [(LETTERS[n], text(o.text)) for n, o in enumerate(options)],
-                     "letters": " and ".join(LETTERS[n] for n, o in enumerate(options) if o.correct),
-                     "answer": Markup(item.answer), "why": Markup(item.why)})
+    rows = [{"question": text(item.question),
+             "options": [(LETTERS[n], text(o.text)) for n, o in enumerate(page_options(item))],
+             "answer": Markup(answer_text(item)), "why": Markup(item.why)} for item in items]
     return templates.render("self-check.md.j2", items=rows)
 
 

@@ -11,6 +11,7 @@ import re
 from markupsafe import Markup
 
 from . import templates
+from .quiz import answer_text
 from .chapter import QUESTION_RE, questions, self_check_items, sections, summary_parts
 from .mdlines import code_mask
 from .sources import Chapter, Page
@@ -66,7 +67,7 @@ def print_answers(page: Page) -> str:
     a printed chapter page shows its questions without their answers, then the answers at the
     end. Made from the same items (docs/quiz/) as the on-screen self-check."""
     items = [{"question": item.question,
-              "paragraphs": [Markup(f"**Answer:** {item.answer}"), Markup(f"*Why:* {item.why}")]}
+              "paragraphs": [Markup(f"**Answer:** {answer_text(item)}"), Markup(f"*Why:* {item.why}")]}
              for item in self_check_items(page)]
     return templates.render("print-answers.md.j2", items=items) if items else ""
 

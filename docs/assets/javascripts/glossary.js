@@ -26,11 +26,11 @@
     if (!bar || bar.previousElementSibling && bar.previousElementSibling.classList.contains("glossary-filter")) return;
     var content = bar.closest(".md-typeset");
     var terms = entries(content);
-    var links = Array.prototype.filter.call(bar.querySelectorAll("a[href^='#']"), function (a) {
-      return document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
-    });
-    var letters = links.map(function (a) {
-      return document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+    /* Each letter in the bar with its heading. */
+    var letters = [];
+    bar.querySelectorAll("a[href^='#']").forEach(function (a) {
+      var heading = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+      if (heading) letters.push({ link: a, heading: heading });
     });
 
     var box = document.createElement("div");
@@ -52,16 +52,15 @@
         if (match) shown += 1;
         term.parts.forEach(function (part) { part.hidden = !match; });
       });
-      letters.forEach(function (heading) {
-        var next = heading.nextElementSibling, any = false;
+      letters.forEach(function (letter) {
+        var heading = letter.heading, next = heading.nextElementSibling, any = false;
         while (next && next.tagName !== "H2") {
           if (next.tagName === "H3" && !next.hidden) any = true;
           next = next.nextElementSibling;
         }
         heading.hidden = !any;
+        letter.link.parentElement.hidden = !any;  /* the bar offers only letters with terms */
       });
-      /* The A-Z bar offers only the letters that still have terms. */
-      links.forEach(function (link, index) { link.parentElement.hidden = letters[index].hidden; });
       count.textContent = !query ? "" : shown === 0
         ? "No terms match \u201c" + input.value.trim() + "\u201d. Clear the box to see all " + terms.length + "."
         : shown + " of " + terms.length + " terms match.";

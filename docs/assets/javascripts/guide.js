@@ -66,11 +66,16 @@
     if (button) copyAndSay(button, "Copy", button.getAttribute("data-copy"), "Address copied");
   });
 
-  function enhance() {
-    /* The address to copy is the published one, wherever the page was opened (a local copy,
-       a mirror, …/index.html): links resolve against the page's canonical address. */
+  /* The page's published address, wherever it was opened (a local copy, a mirror,
+     …/index.html): the canonical link, or the address bar where there is none. */
+  function pageAddress() {
     var canonical = document.querySelector('link[rel="canonical"]');
-    var base = canonical ? canonical.href : location.href;
+    return canonical ? canonical.href : location.href;
+  }
+
+  function enhance() {
+    /* The address to copy is the published one: links resolve against pageAddress(). */
+    var base = pageAddress();
     document.querySelectorAll("a.question-link").forEach(function (link) {
       var next = link.nextElementSibling;
       if (next && next.classList.contains("question-copy")) return;
@@ -114,7 +119,7 @@
   }
 
   /* Shared with the scripts loaded after this one (bibliography.js, print.js, glossary.js). */
-  window.studyGuide = { copyButton: copyButton, onPage: onPage };
+  window.studyGuide = { copyButton: copyButton, onPage: onPage, pageAddress: pageAddress };
 
   onPage(enhance);
 

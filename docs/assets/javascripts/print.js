@@ -16,8 +16,7 @@
   }
 
   function enhance() {
-    var canonical = document.querySelector('link[rel="canonical"]');
-    var base = canonical ? canonical.href : location.href;
+    var base = window.studyGuide.pageAddress();  /* guide.js, loaded before this script */
     document.querySelectorAll(".md-typeset a[href]").forEach(function (link) {
       var href = link.getAttribute("href");
       if (!href || href.charAt(0) === "#" || /^(mailto|tel|javascript):/i.test(href)) return;
