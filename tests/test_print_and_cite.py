@@ -118,6 +118,7 @@ def test_copy_buttons_copy_a_reference_and_an_address(browser, base_url):
     assert copied(3, "Harvard reference for this page").endswith(
         "chapters/chapter-5/ (Accessed: 5 March 2026).")
     assert "Accessed" not in copied(1, "Harvard reference for the book")  # not a web page
+    assert "(Accessed: 5 March 2026)" in page.locator(".cite-box").nth(3).inner_text()  # shown
     assert "Accessed" not in page.locator(".cite-box").nth(2).inner_text()  # nor is APA's
     page.goto(base_url + "teaching/linking/")
     link = page.locator(".link-targets td > a").nth(3)

@@ -4,9 +4,9 @@
 Markdown document: site-only syntax (question ids, admonitions, self-check widgets, HTML comment
 markers, `\\bibliography`, attribute lists) is converted or removed (a helpline marker becomes its
 numbers, as on the site), links between pages become links inside the book, and the self-check
-answers move to the end of each chapter. `epub()`
-runs pandoc (with citeproc and the APA CSL style over the whole book, so that every citation
-links to the one reference list) and returns the file's bytes. Same inputs and date, same bytes.
+answers move to the end of each chapter. `epub()` runs pandoc (with citeproc and the APA CSL
+style over the whole book, so that every citation links to the one reference list) and returns
+the file's bytes. Same inputs and date, same bytes.
 
 No MkDocs here: `from_guide()` only reads the plain records of a `site.Guide`.
 """
