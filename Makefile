@@ -62,7 +62,7 @@ audit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(if $(QUICK),--quick)
 
-lock:
+lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	  --output-file requirements.lock requirements.in

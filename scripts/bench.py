@@ -245,7 +245,7 @@ def live_reload(root: Path, folder: Path, page: str, edits: int) -> None:
     import urllib.request
 
     project = folder / "reload"
-    for name in ("docs", "scripts", "overrides", ".cache"):
+    for name in ("docs", "scripts", "overrides", "data", ".cache"):
         if (root / name).is_dir():
             shutil.copytree(root / name, project / name,
                             ignore=shutil.ignore_patterns("__pycache__", "node_modules"))

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -127,11 +127,37 @@ def on_serve(server, config, builder):
     live sooner (MkDocs 1.6 has no setting for it: its watcher's emitters keep the interval in
     `_timeout`; watchdog is pinned in the lock). Checking the sources' times that often costs
     next to nothing."""
+    if (ROOT / "data").is_dir():  # data/withdrawn.yml is read with the sources: watch it too
+        server.watch(str(ROOT / "data"))
     observer = getattr(server, "observer", None)
     for watcher in [observer, *getattr(observer, "emitters", ())]:
         if hasattr(watcher, "_timeout"):
             watcher._timeout = 0.1
+    _keep_serving_on_problems(server)
     return server
+
+
+def _keep_serving_on_problems(server) -> None:
+    """A rebuild stopped by a problem in the sources leaves the served site as it was. MkDocs
+    1.6 logs the problem (a PluginError, with its file and line) and ends the build with
+    Abort; its server would then hold every request until a rebuild succeeds ("the server
+    will appear stuck"). The server answers once the version it wants (`_wanted_epoch`, set as
+    a rebuild starts) is the one it shows (`_visible_epoch`), so the wanted version goes back
+    to the one shown, and browsers do not reload. Any other exception is MkDocs' to report."""
+    build = getattr(server, "builder", None)
+    if build is None or not hasattr(server, "_epoch_cond"):
+        return
+
+    def build_or_keep() -> None:
+        try:
+            build()
+        except Abort:
+            log.error("The served site stays as it was until the problem is fixed.")
+            with server._epoch_cond:
+                server._wanted_epoch = server._visible_epoch
+                server._epoch_cond.notify_all()
+
+    server.builder = build_or_keep
 
 
 def on_env(env, config, files):

@@ -55,13 +55,20 @@ def chromium_path() -> str | None:
     return None
 
 
+def require(present: bool, what: str, install: str) -> None:
+    """A test that needs a tool: without it, the test fails in CI (CI=true, as .ci/run sets)
+    and is skipped elsewhere, saying how to install it."""
+    if present:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI ({install})")
+    pytest.skip(f"{what} not installed ({install}); this test always runs in CI")
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (apt-get install -y chromium)")
-        pytest.skip("Chromium not installed; browser tests skipped (they always run in CI)")
+    require(path is not None, "Chromium", "apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -19,7 +19,7 @@ CLI = [sys.executable, "-m", "studyguide"]
 
 def copy_project(tmp_path: Path) -> Path:
     project = tmp_path / "project"
-    for name in ("docs", "scripts", "overrides"):
+    for name in ("docs", "scripts", "overrides", "data"):
         shutil.copytree(ROOT / name, project / name,
                         ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml", "bibliography.bib"):
@@ -126,7 +126,7 @@ def alias_in_front_matter(project: Path) -> str:
     path = project / "docs/about/privacy.md"
     text = path.read_text(encoding="utf-8").replace("\ndescription: ", "\ntags: &r [*r]\ndescription: ", 1)
     path.write_text(text, encoding="utf-8")
-    return f"docs/about/privacy.md:{line_of(path, 'tags: &r [*r]')}: front matter is an anchor (&name) used again"
+    return f"docs/about/privacy.md:{line_of(path, 'tags: &r [*r]')}: front matter: an anchor (&name) used again"
 
 
 CHANGES = [latin1_byte, bad_yaml_on_other_page, misspelt_key, nav_to_missing_page,
@@ -347,14 +347,37 @@ def test_citing_a_withdrawn_work_says_it_was_withdrawn_and_where():
 def test_a_glossary_term_defined_twice_is_located_even_under_another_id():
     from studyguide import glossary, sources
 
-    text = ("---\ntitle: Glossary\ndescription: Terms.\n---\n\n# Glossary\n\n"
+    text = ("---\ntitle: Glossary\ndescription: Terms.\n---\n\n# Glossary\n\n## A\n\n"
             "### Active citizenship {#active-citizenship}\n\nTaking part.\n\n"
-            "### Desistance {#desistance}\n\nStopping.\n\n"
-            "### Active  Citizenship {#active-citizenship-2}\n\nTaking part again.\n")
+            "### Active  Citizenship {#active-citizenship-2}\n\nTaking part again.\n\n"
+            "## D\n\n### Desistance {#desistance}\n\nStopping.\n")
     page, _ = sources.parse_page(text, Path("docs/glossary.md"), "docs/glossary.md")
     assert [str(p) for p in glossary.parse(page).problems] == [
-        "docs/glossary.md:16: glossary term 'Active  Citizenship' is defined twice (also at "
-        "line 8, #active-citizenship); merge the two entries"]
+        "docs/glossary.md:14: glossary term 'Active  Citizenship' is defined twice (also at "
+        "line 10, #active-citizenship); merge the two entries"]
+
+
+def test_a_glossary_term_outside_its_letter_heading_is_located():
+    """The A-Z bar links to a `## K` heading for every letter that starts a term: a term under
+    another letter, or before the first, is reported by `make check`, not left to the build's
+    broken-anchor error."""
+    from studyguide import glossary, sources
+
+    text = ("---\ntitle: Glossary\ndescription: Terms.\n---\n\n# Glossary\n\n"
+            "### Agency {#agency}\n\nActing.\n\n## J\n\n### Justice {#justice}\n\nFair.\n\n"
+            "### \u201cKnifing off\u201d {#knifing-off}\n\nCutting ties.\n")
+    page, _ = sources.parse_page(text, Path("docs/glossary.md"), "docs/glossary.md")
+    assert [str(p) for p in glossary.parse(page).problems] == [
+        "docs/glossary.md:8: glossary term 'Agency' starts with A but is before any letter "
+        "heading; move it under '## A', adding that heading if the page has none (the A-Z bar "
+        "links to it)",
+        "docs/glossary.md:18: glossary term '\u201cKnifing off\u201d' starts with K but is under "
+        "'## J'; move it under '## K', adding that heading if the page has none (the A-Z bar "
+        "links to it)"]
+    # A glossary with no letter headings at all has no A-Z bar, and files nothing.
+    unfiled, _ = sources.parse_page(text.replace("## J\n\n", ""), Path("docs/glossary.md"),
+                                    "docs/glossary.md")
+    assert glossary.parse(unfiled).problems == []
 
 
 def test_an_id_given_twice_on_a_page_is_located():

@@ -75,6 +75,10 @@ def lint(name: str) -> subprocess.CompletedProcess:
         "edited_book_author.bib:10: brown2002eds: edited book entered with author",
         "edited_book_author.bib:18: grey2003collection: edited book entered with author (the "
         "chapter 'green2003inside' names these people as its editors)"]),
+    ("editor_eds.bib", [
+        "editor_eds.bib:1: green2004chapter: editor 'Grey, Alex and Black, Pat (Eds.)' contains "
+        "'(Eds.)'; write the names only: APA prints (Ed.) or (Eds.) itself",
+        "editor_eds.bib:12: smith2005edited: editor 'Smith, Jo (Ed.)' contains '(Ed.)'"]),
     ("report_no_institution.bib", [
         "report_no_institution.bib:1: white2005report: @techreport is missing a required field: "
         "institution; add institution = {",

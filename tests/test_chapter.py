@@ -107,7 +107,7 @@ def test_valid_fixture_passes(tmp_path):
     (lambda t: t.replace('description: "A fixture page that follows the chapter page model."\n', ""),
      ":1: front matter: 'description' is required"),
     (lambda t: t.replace("title: \"Peer", "title: Peer: \"Peer"),
-     ":2: front matter is not valid YAML"),
+     ":2: front matter: not valid YAML"),
 ])
 def test_each_malformed_part_has_a_located_message(tmp_path, change, expected):
     broken = change(FIXTURE)
@@ -381,12 +381,12 @@ def test_the_pages_quiz_bank_serves_its_outcomes(tmp_path):
 
 
 def test_a_narrative_citation_in_a_tooltip_sentence_is_reported():
-    text = ("---\ntitle: Glossary\ndescription: Terms.\n---\n# Glossary\n\n### Hope {#hope}\n\n"
+    text = ("---\ntitle: Glossary\ndescription: Terms.\n---\n# Glossary\n\n## H\n\n### Hope {#hope}\n\n"
             "@snyder2002hope defined hope as goal-directed thinking. More follows.\n")
     page, _ = sources.parse_page(text, Path("docs/glossary.md"), "docs/glossary.md")
     parsed = glossary.parse(page)
     assert [str(p) for p in parsed.problems] == [
-        "docs/glossary.md:9: glossary: write @snyder2002hope as [@snyder2002hope] in a term's "
+        "docs/glossary.md:11: glossary: write @snyder2002hope as [@snyder2002hope] in a term's "
         "first sentence; it is also shown as a plain-text tooltip, where a narrative citation "
         "would lose its authors"]
     assert "@" not in parsed.definitions["hope"]

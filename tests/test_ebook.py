@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import ROOT, TEST_SITE_URL
+from conftest import ROOT, TEST_SITE_URL, require
 from studyguide import citations, ebook, chapter, glossary as glossary_module, sources, printguide, site
 
 DATE = datetime.date(2025, 11, 28)
@@ -184,10 +183,7 @@ def epubcheck_command() -> list[str] | None:
 
 def test_epubcheck_reports_no_errors_and_no_warnings(epub_bytes, tmp_path):
     command = epubcheck_command()
-    if command is None:
-        if os.environ.get("CI"):
-            pytest.fail("epubcheck is required in CI (apt-get install -y epubcheck default-jre-headless)")
-        pytest.skip("epubcheck not installed; it always runs in CI")
+    require(command is not None, "epubcheck", "apt-get install -y epubcheck default-jre-headless")
     path = tmp_path / "guide.epub"
     path.write_bytes(epub_bytes)
     report = tmp_path / "report.json"
@@ -448,10 +444,7 @@ def test_print_page_markdown_rebases_links():
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> list[str]:
     """Text of each page of a PDF (pdftotext from poppler-utils)."""
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pdftotext is required in CI (apt-get install -y poppler-utils)")
-        pytest.skip("pdftotext not installed (poppler-utils); this test always runs in CI")
+    require(shutil.which("pdftotext") is not None, "pdftotext", "apt-get install -y poppler-utils")
     path = tmp_path / "print.pdf"
     path.write_bytes(pdf)
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,

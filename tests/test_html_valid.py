@@ -5,7 +5,6 @@ in every page, checked without a browser."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, built_pages
+from conftest import ROOT, built_pages, require
 from studyguide import themefix
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -44,11 +43,8 @@ def vnu_errors(site_dir: Path, files: list[Path]) -> list[str]:
 
 
 def test_every_built_html_file_passes_the_nu_checker(site_dir):
-    if shutil.which("java") is None or not VNU.is_file():
-        if os.environ.get("CI"):
-            pytest.fail("java (apt-get install -y default-jre-headless) and node_modules/vnu-jar "
-                        "(npm ci) are required in CI")
-        pytest.skip("java or node_modules/vnu-jar missing; install a JRE and run `npm ci`")
+    require(shutil.which("java") is not None and VNU.is_file(), "Java with node_modules/vnu-jar",
+            "apt-get install -y default-jre-headless, then npm ci")
     files = sorted(site_dir.rglob("*.html"))  # pages, the 404 page and the redirect stubs
     assert len(files) >= 30
     errors = vnu_errors(site_dir, files)
@@ -57,8 +53,8 @@ def test_every_built_html_file_passes_the_nu_checker(site_dir):
 
 def test_the_nu_checker_reports_an_error_with_its_file_and_line(tmp_path):
     """The check above can fail: an invalid page gives `site/path:line: message`."""
-    if shutil.which("java") is None or not VNU.is_file():
-        pytest.skip("java or node_modules/vnu-jar missing")
+    require(shutil.which("java") is not None and VNU.is_file(), "Java with node_modules/vnu-jar",
+            "apt-get install -y default-jre-headless, then npm ci")
     page = tmp_path / "bad" / "index.html"
     page.parent.mkdir()
     page.write_text('<!doctype html><html lang="en"><title>t</title>\n<body>\n'

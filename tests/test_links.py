@@ -54,7 +54,16 @@ def test_no_published_address_ever_disappears(site_dir):
 def test_every_linkable_target_is_in_the_manifest(targets):
     published = set(links.read_manifest(MANIFEST))
     new = [t.path for t in targets if t.path not in published]
-    assert not new, "append these new addresses to tests/permalinks.txt:\n" + "\n".join(new)
+    assert not new, ("append these new addresses to tests/permalinks.txt:\n"
+                     + "\n".join("/" + path for path in new))
+
+
+def test_manifest_lines_are_read_with_or_without_the_leading_slash(tmp_path):
+    manifest = tmp_path / "permalinks.txt"
+    manifest.write_text("# a comment\n\n/glossary/#generativity\nglossary/#knifing-off\n"
+                        "  /chapters/  \n", encoding="utf-8")
+    assert links.read_manifest(manifest) == ["glossary/#generativity", "glossary/#knifing-off",
+                                             "chapters/"]
 
 
 def test_manifest_covers_every_kind_of_target(targets):

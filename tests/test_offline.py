@@ -329,7 +329,7 @@ def test_without_scripts_the_control_explains_itself(browser, base_url):
 def changed_build(tmp_path: Path) -> Path:
     """The site built again from a copy of the project with one page changed."""
     project = tmp_path / "project"
-    for name in ("docs", "scripts", "overrides", ".cache"):
+    for name in ("docs", "scripts", "overrides", "data", ".cache"):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml", "bibliography.bib"):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import TEST_SITE_URL
+from conftest import TEST_SITE_URL, require
 from studyguide import site, sources, transforms
 
 FIXTURES = Path(__file__).parent / "fixtures" / "paper"
@@ -62,8 +62,7 @@ def test_print_address_goes_under_the_title_and_not_into_code():
 
 def pdf_text(page, tmp_path: Path, name: str = "page") -> str:
     """The page as printed on A4, as text (pdftotext, reading order)."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) not installed")
+    require(shutil.which("pdftotext") is not None, "pdftotext", "apt-get install -y poppler-utils")
     pdf = tmp_path / f"{name}.pdf"
     pdf.write_bytes(page.pdf(format="A4"))
     result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,

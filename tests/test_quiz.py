@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from conftest import require
 from studyguide import bibliography, chapter, links, metadata, quiz, site, sources
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -271,11 +272,8 @@ def test_renderers_match_their_golden_files(name, render):
 
 def gift_parse(*paths: Path) -> list[dict]:
     node = shutil.which("node")
-    if node is None or not (ROOT / "node_modules/gift-pegjs").is_dir():
-        import os
-        if os.environ.get("CI"):
-            pytest.fail("Node.js and gift-pegjs (npm ci) are required in CI")
-        pytest.skip("Node.js or gift-pegjs not installed")
+    require(node is not None and (ROOT / "node_modules/gift-pegjs").is_dir(),
+            "Node.js with node_modules/gift-pegjs", "apt-get install -y nodejs npm, then npm ci")
     result = subprocess.run([node, str(ROOT / "scripts/gift_parse.cjs"), *map(str, paths)],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
@@ -290,8 +288,7 @@ def test_gift_parser_rejects_broken_gift(tmp_path):
     path = tmp_path / "broken.gift"
     path.write_text("::a::Question {=one ~two\n", encoding="utf-8")
     node = shutil.which("node")
-    if node is None:
-        pytest.skip("Node.js not installed")
+    require(node is not None, "Node.js", "apt-get install -y nodejs npm")
     result = subprocess.run([node, str(ROOT / "scripts/gift_parse.cjs"), str(path)],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1 and f"{path}:" in result.stderr

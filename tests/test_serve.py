@@ -203,6 +203,71 @@ def test_make_serve_looks_for_saved_files_every_tenth_of_a_second(tmp_path):
     server.watch(str(tmp_path))  # as serve watches docs/ and mkdocs.yml before on_serve
     assert server.observer.timeout == 0.5  # MkDocs' default, which the hook changes
     assert hooks.on_serve(server, config=None, builder=None) is server
-    timeouts = [server.observer.timeout] + [e.timeout for e in server.observer.emitters]
-    assert len(timeouts) == 2 and timeouts == [0.1, 0.1]
+    emitters = server.observer.emitters
+    assert {e.watch.path for e in emitters} == {str(tmp_path), str(ROOT / "data")}
+    timeouts = [server.observer.timeout] + [e.timeout for e in emitters]
+    assert timeouts == [0.1, 0.1, 0.1]
     server.server_close()
+
+
+def test_a_source_problem_in_make_serve_keeps_the_served_site_answering(tmp_path):
+    """A rebuild stopped by a problem in the sources (here an unknown citation key) reports
+    the problem with its file and line, prints no traceback, and leaves the served site as it
+    was: pages still load, and the next good save is shown."""
+    import socket
+    import time
+    import urllib.request
+
+    project = copy_project(tmp_path)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    address = f"127.0.0.1:{port}"
+    url = f"http://{address}/chapters/chapter-3/"
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--dev-addr",
+             address], cwd=project, env=build_env(SITE_URL=f"http://{address}/"),
+            stdout=log, stderr=subprocess.STDOUT)
+
+    def served(timeout: float = 10) -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def wait(condition, limit: float = 120) -> None:
+        start = time.monotonic()
+        while not condition():
+            assert server.poll() is None, log_path.read_text(encoding="utf-8")[-3000:]
+            assert time.monotonic() - start < limit, log_path.read_text(encoding="utf-8")[-3000:]
+            time.sleep(0.1)
+
+    page = project / "docs/chapters/chapter-3.md"
+    text = page.read_text(encoding="utf-8")
+    broken = text.replace("[@perrin2025peer]", "[@perrin2025per]", 1)
+    line = broken[:broken.index("[@perrin2025per]")].count("\n") + 1
+    try:
+        wait(lambda: "</html>" in served())
+        before = served()
+        time.sleep(1.5)  # past the watcher's settling time
+        page.write_text(broken, encoding="utf-8")
+        wait(lambda: "stays as it was" in log_path.read_text(encoding="utf-8"))
+        logged = log_path.read_text(encoding="utf-8")
+        assert f"docs/chapters/chapter-3.md:{line}: unknown citation key 'perrin2025per'" in logged
+        assert "Traceback" not in logged and "will appear stuck" not in logged
+        # Answered at once, and unchanged: the same page, and the same site version in MkDocs'
+        # reload script, so that open browsers do not reload (only the request's number, the
+        # script's last argument, differs).
+        request_number = re.compile(r"(livereload\(\d+, )\d+\)")
+        same = request_number.sub(r"\1N)", before)
+        assert request_number.sub(r"\1N)", served(timeout=5)) == same
+        time.sleep(1.5)
+        page.write_text(text.replace("Chapter 3 is the first", "Chapter 3 is the very first", 1),
+                        encoding="utf-8")
+        wait(lambda: "the very first" in served())
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

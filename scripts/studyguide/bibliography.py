@@ -520,6 +520,7 @@ def _completeness(entry: Entry) -> list[tuple[str, str]]:
 
 
 EDITED_RE = re.compile(r"\(eds?\.?\)|\beds?\.(?=\s|$|\})|\bedited\b", re.I)
+EDS_RE = re.compile(r"\(eds?\.?\)", re.I)
 
 
 def _edited_books_with_authors(entries: dict[str, Entry]) -> list[tuple[Entry, str]]:
@@ -603,6 +604,10 @@ def _initials(person) -> str:
 
 def _name_problems(entry: Entry, pyentry) -> list[str]:
     messages = []
+    editors = " and ".join(str(person) for person in pyentry.persons.get("editor", []))
+    if EDS_RE.search(editors):  # '(Eds.)' with an author is an edited book (_type_problems)
+        messages.append(f"editor '{plain(editors)}' contains '{EDS_RE.search(editors).group(0)}';"
+                        " write the names only: APA prints (Ed.) or (Eds.) itself")
     for field_name in NAME_FIELDS:
         persons = pyentry.persons.get(field_name, [])
         # pybtex keeps the names, not the field as written; each name as BibTeX would write it.

@@ -39,11 +39,15 @@ def parse(page: Page | None) -> Glossary:
     if page is None:
         return glossary
     current: str | None = None
+    letter: str | None = None  # the `## X` heading the terms that follow are filed under
+    filing: list[tuple[int, str, str | None]] = []  # (line, term, letter heading above it)
     lines = page.body.split("\n")
     for offset, (line, in_code) in enumerate(zip(lines, code_mask(page.body))):
         number = page.body_line + offset
         if in_code:
             continue
+        if line.startswith("## "):
+            letter = line[3:].strip()
         if line.startswith("### "):
             match = TERM_RE.match(line)
             if not match:
@@ -66,6 +70,7 @@ def parse(page: Page | None) -> Glossary:
                                                      f"'{match.group('term')}' is defined twice "
                                                      f"(also at line {glossary.lines[twin]}, "
                                                      f"#{twin}); merge the two entries"))
+                filing.append((number, match.group("term"), letter))
                 glossary.terms[current] = match.group("term")
                 glossary.lines[current] = number
         elif current and current not in glossary.definitions and line.strip() \
@@ -77,6 +82,15 @@ def parse(page: Page | None) -> Glossary:
                                                  "also shown as a plain-text tooltip, where a "
                                                  "narrative citation would lose its authors"))
             glossary.definitions[current] = plain_text(first).replace('"', "\u201d")
+    if any(heading for _, _, heading in filing) or letter:  # filed A to Z: the bar links there
+        for number, term, heading in filing:
+            filed = initial(term)
+            if heading != filed:
+                where = f"under '## {heading}'" if heading else "before any letter heading"
+                glossary.problems.append(Problem(page.rel, number, f"glossary term '{term}' "
+                                                 f"starts with {filed} but is {where}; move it "
+                                                 f"under '## {filed}', adding that heading if "
+                                                 "the page has none (the A-Z bar links to it)"))
     return glossary
 
 

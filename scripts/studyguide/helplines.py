@@ -1,6 +1,7 @@
 """Helplines, written once: `<!-- guide:helpline name="samaritans" -->` on any page renders the
-numbers as `tel:` links and the website as an `https:` link, from this table and the template
-templates/helpline.md.j2. The sentence around the marker stays in the page's own words.
+numbers as `tel:` links and the website as an `https:` link, from this table and a template:
+templates/helpline-<name>.md.j2 where a service has a sentence of its own, otherwise
+templates/helpline-number.md.j2. The sentence around the marker stays in the page's own words.
 
 Numbers and addresses as the services publish them (samaritans.org; stopitnow.org.uk/helpline/).
 """

@@ -221,9 +221,10 @@ def cartridge(items: list[Target], contents: dict, records: list[Chapter], site_
 
 
 def read_manifest(path: Path) -> list[str]:
-    """Site-relative addresses of a manifest file (as Target.path: no leading "/")."""
-    return [line.strip()[1:] for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip().startswith("/")]
+    """Site-relative addresses of a manifest file (as Target.path: no leading "/"). Every
+    line but a blank one or a '#' comment is an address, with or without its leading "/"."""
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return [line.removeprefix("/") for line in lines if line and not line.startswith("#")]
 
 
 def site_host(root: Path) -> str | None:

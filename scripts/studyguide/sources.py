@@ -216,7 +216,7 @@ def parse_page(text: str, path: Path, rel: str) -> tuple[Page | None, list[Probl
     raw = match.group(1) or ""
     meta, lines, problems = load_yaml(raw, rel, first_line=2)
     if problems:
-        return None, [Problem(p.file, p.line, "front matter is " + p.message) for p in problems]
+        return None, [Problem(p.file, p.line, "front matter: " + p.message) for p in problems]
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

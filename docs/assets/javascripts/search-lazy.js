@@ -5,8 +5,8 @@
    ?q= or ?h= in the address. The held request is then sent unchanged, so search behaves as it
    did; until then nothing is fetched. Without JavaScript there is no search either way.
    The theme sends that request while its bundle runs, so this must run before the bundle: a
-   plain (not deferred) script in the page head (overrides/main.html, block libs), not in
-   extra_javascript, which comes after the bundle. */
+   plain (not deferred) script just before the bundle (overrides/main.html, block scripts),
+   not in extra_javascript, which comes after it. */
 (function () {
   "use strict";
 
