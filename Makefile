@@ -34,7 +34,7 @@ $(STAMP): requirements.lock package-lock.json
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --silent --no-audit --no-fund; \
-	  else echo "npm not found: the workflow lint test will be skipped."; fi
+	  else echo "npm not found: the tests that need node_modules (workflow lint, Nu HTML checker, GIFT parser) will be skipped."; fi
 	@touch $@
 
 serve: $(STAMP)

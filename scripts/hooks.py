@@ -27,7 +27,7 @@ from mkdocs.structure.toc import get_toc
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from studyguide import (buildcache, ebook, offline, printguide, reading, rebuild,  # noqa: E402
-                        redirects, search, sitecheck, site, themefix)
+                        redirects, render, search, sitecheck, site, themefix)
 from studyguide.problems import Problem  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.studyguide")
@@ -43,12 +43,25 @@ def _report(problems: list[Problem]) -> None:
     _state["problems"].extend(problems)
 
 
+def _pandoc_problems(hook):
+    """A hook that formats citations or waits for them: pandoc missing or failing ends the
+    build with pandoc's message and what to do (render.PandocError), not a traceback."""
+    @functools.wraps(hook)
+    def run(*args, **kwargs):
+        try:
+            return hook(*args, **kwargs)
+        except render.PandocError as err:
+            raise PluginError(str(err)) from None
+    return run
+
+
 def on_startup(command, dirty):
     _state["command"] = command
     _state["dirty"] = dirty  # `make serve` rebuilds only what changed (see on_files)
 
 
 @event_priority(100)
+@_pandoc_problems
 def on_config(config):
     _state["problems"] = []
     _state.pop("ebook", None)  # a failed build may have left one
@@ -63,6 +76,7 @@ def on_config(config):
     return config
 
 
+@_pandoc_problems
 def on_files(files, config):
     guide = _state["guide"]
     _state["sources"] = {f.dest_uri: f"docs/{f.src_uri}" for f in files if f.abs_src_path}
@@ -176,6 +190,7 @@ def _page_markdown(src: str, markdown: str) -> str:
         src, guide.render_page(src, markdown, web=True)), markdown)
 
 
+@_pandoc_problems
 def on_page_markdown(markdown, page, config, files):
     rendered = _page_markdown(page.file.src_uri, markdown)
     # MkDocs converts the page next, by calling page.render: this page's render first looks
@@ -315,8 +330,11 @@ def _write_ebook(site_dir: Path, future) -> None:
         ebook.fill_size(site_dir, len(book))
     except ebook.EbookError as err:
         _report([Problem(ebook.PATH, 1, f"{err}; fix the source it names, then rebuild")])
+    except render.PandocError as err:
+        _report([Problem(ebook.PATH, 1, str(err))])
 
 
+@_pandoc_problems
 def on_post_build(config):
     site_dir = Path(config["site_dir"])
     future = _state.pop("ebook", None)

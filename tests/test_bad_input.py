@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_env, mkdocs_build
+from conftest import MKDOCS, ROOT, build_env, mkdocs_build
 
 CLI = [sys.executable, "-m", "studyguide"]
 
@@ -229,7 +229,8 @@ def test_line_ends_of_any_kind_read_as_the_same_page(tmp_path):
         assert problems == [] and page.meta == expected.meta and page.body == expected.body
 
 
-@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x0c", "\x7f", "\x85", "\u202e", "\u2066"])
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x0c", "\x7f", "\x85", "\u202e", "\u2066",
+                                       "\u200b", "\u2060", "\ufeff"])
 def test_each_hidden_control_character_is_located(tmp_path, character):
     from studyguide import sources
 
@@ -329,6 +330,51 @@ def test_the_books_contents_are_checked_for_shape_numbers_and_repeated_chapters(
     assert [m for _, m in found(as_mapping)] == ["'chapters' must be a list"]
 
 
+def test_the_books_fields_and_parts_in_the_contents_are_checked_before_anything_prints_them(
+        tmp_path):
+    """The pages, the e-book and the structured data print every book field and each chapter's
+    part title: a field missing, misspelt or of the wrong kind, a part without its title and a
+    chapter in a part that is not listed are located problems, not a crash in the build."""
+    from studyguide import sources
+
+    original = (ROOT / sources.CONTENTS_FILE).read_text(encoding="utf-8")
+    lines = original.split("\n")
+
+    def line_of(start):
+        return next(n for n, row in enumerate(lines, 1) if row.startswith(start))
+
+    def found(old, new):
+        assert old in original, old
+        path = tmp_path / sources.CONTENTS_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(original.replace(old, new, 1), encoding="utf-8")
+        return [f"{p.line}: {p.message}" for p in sources.load_contents(tmp_path)[2]]
+
+    title = '  title: "Peer Support in Prison"'
+    assert found(title, title.replace("title", "titel")) == [
+        f"{line_of(title)}: unknown key 'titel' in book; did you mean 'title'?",
+        f"{line_of('book:')}: book lacks title; copy each from the publisher's page, as printed"]
+    assert found(title, '  title: ["Peer Support in Prison"]') == [
+        f"{line_of(title)}: book title must be text in quotes (found ['Peer Support in Prison'])"]
+    isbn = next(row for row in lines if row.startswith("  isbn:"))
+    wrong_digit = isbn[:-2] + str((int(isbn[-2]) + 1) % 10) + '"'
+    assert found(isbn, wrong_digit) == [
+        f"{line_of(isbn)}: book isbn {wrong_digit.split(': ')[1].strip(chr(34))!r} is not an "
+        "ISBN-13 (13 digits, the last a check digit); copy it from the publisher's page, digits "
+        "only"]
+    part_three = next(n for n, row in enumerate(lines, 1) if row == "  - part: 3")
+    assert found(lines[part_three], "") == [
+        f"{part_three}: each part needs 'part: N' (a whole number) and 'title: \"…\"' (its "
+        "title, as printed)"]
+    in_part_three = [n for n, row in enumerate(lines, 1) if row == "    part: 3"]
+    assert in_part_three and found("  - part: 3\n", "  - part: 4\n") == [
+        f"{n}: part 3 is not in 'parts' (which lists 1, 2, 4); add it there with its title, or "
+        "give one of those" for n in in_part_three]
+    label = '    label: "Chapter 3"'
+    assert found(label, label + "\n    pages: 12") == [
+        f"{line_of(label) + 1}: unknown key 'pages' in chapter entry; did you mean 'page'?"]
+
+
 def test_citing_a_withdrawn_work_says_it_was_withdrawn_and_where():
     from studyguide import bibliography, citations
 
@@ -426,3 +472,83 @@ def test_an_empty_bibliography_or_a_control_character_in_it_is_named_at_the_file
     assert f"damaged.bib:{at + 1}: an invisible control character (U+000B); delete it (most " \
            "editors do not show it)" in found
 
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("/nonexistent/pandoc", "PANDOC='/nonexistent/pandoc' is not an executable file; point it at "
+                            "pandoc 3, or unset it"),
+    ("/bin/false", "pandoc (/bin/false) failed with exit code 1: no message"),
+    ("/bin/true", "pandoc (/bin/true) printed nothing for the citations"),
+])
+def test_a_missing_or_broken_pandoc_is_named_with_what_to_do(monkeypatch, setting, message):
+    from studyguide import render
+
+    monkeypatch.setenv("PANDOC", setting)
+    with pytest.raises(render.PandocError) as raised:
+        render.run_pandoc("[@doe2020]\n", "--citeproc")
+    assert str(raised.value).startswith(message)
+
+
+def test_a_build_with_a_broken_pandoc_stops_with_its_message_not_a_traceback(tmp_path):
+    project = copy_project(tmp_path)
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    result = subprocess.run(MKDOCS + ["build", "--strict", "-d", str(tmp_path / "site")],
+                            cwd=project, env=build_env(PANDOC="/bin/false"),
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1
+    assert "pandoc (/bin/false) failed with exit code 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_damaged_cache_files_are_made_again_never_used(tmp_path):
+    """What a build keeps in .cache is a miss when damaged: formatted references cut short or
+    of another shape are formatted again, and a cached e-book that is not an EPUB is never
+    published."""
+    import io
+    import zipfile
+
+    from studyguide import ebook, render
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@book{doe2020,\n  author = {Doe, Jane},\n  title = {A Book},\n"
+                   "  publisher = {Press},\n  year = {2020}\n}\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = render.format_references(bib, cache_dir=cache)
+    assert "Doe, J." in first["doe2020"]
+    (kept,) = cache.glob("references-*.json")
+    for damage in ('{"doe2020": "cut sh', "[1, 2]", '{"doe2020": 3}'):
+        kept.write_text(damage, encoding="utf-8")
+        assert render.format_references(bib, cache_dir=cache) == first, damage
+
+    garbage = tmp_path / "ebook-x.epub"
+    garbage.write_bytes(b"garbage")
+    assert ebook._kept_epub(garbage) is None
+    assert ebook._kept_epub(tmp_path / "missing.epub") is None
+    not_epub = io.BytesIO()
+    with zipfile.ZipFile(not_epub, "w") as archive:
+        archive.writestr("book.txt", "text")
+    garbage.write_bytes(not_epub.getvalue())
+    assert ebook._kept_epub(garbage) is None
+    epub = io.BytesIO()
+    with zipfile.ZipFile(epub, "w") as archive:
+        archive.writestr("mimetype", "application/epub+zip")
+        archive.writestr("EPUB/content.opf", "<package/>")
+    garbage.write_bytes(epub.getvalue())
+    assert ebook._kept_epub(garbage) == epub.getvalue()
+
+
+def test_a_box_whose_text_is_not_indented_under_it_is_located():
+    """`??? note` with its text at the question's depth shows an empty box, and the text (a
+    note for discussion leaders) in the open, under the question."""
+    from studyguide import chapter, sources
+
+    text = ("---\ntitle: A page\ndescription: A page.\n---\n\n# A page\n\n"
+            "1. A question?\n\n    ??? note \"For discussion leaders\"\n\n    Not indented.\n\n"
+            "!!! warning \"Content note\"\n    Indented, as it should be.\n\n"
+            "```\n!!! note\ncode, not a box\n```\n\n!!! tip\n")
+    page, _ = sources.parse_page(text, Path("docs/x.md"), "docs/x.md")
+    assert [str(p) for p in chapter.empty_boxes(page)] == [
+        "docs/x.md:10: this box has no text under it; indent its text by 8 spaces, on the lines "
+        "after it",
+        "docs/x.md:22: this box has no text under it; indent its text by 4 spaces, on the lines "
+        "after it"]

@@ -75,6 +75,18 @@ def lint(name: str) -> subprocess.CompletedProcess:
         "edited_book_author.bib:10: brown2002eds: edited book entered with author",
         "edited_book_author.bib:18: grey2003collection: edited book entered with author (the "
         "chapter 'green2003inside' names these people as its editors)"]),
+    ("silent_loss.bib", [
+        "silent_loss.bib:1: aresti2010doing: unknown field 'dio' (did you mean 'doi'?): pandoc "
+        "does not print a field it does not know, so its value would be lost",
+        "silent_loss.bib:1: aresti2010doing: page range '190--169' ends before it starts; give "
+        "both pages in full, as printed (e.g. 1003--1015)",
+        "silent_loss.bib:12: becker1963outsiders: title = {} is empty; give its value from a "
+        "source, or remove the field",
+        "silent_loss.bib:12: becker1963outsiders: @book is missing a required field: title",
+        "silent_loss.bib:12: becker1963outsiders: author 'Becker, Howard S. and' has an 'and' "
+        "with no name on one side; remove it, or add the missing name",
+        "silent_loss.bib:20: blagden2016treat: entry without '@', which BibTeX skips as a "
+        "comment; write @article{blagden2016treat,"]),
     ("editor_eds.bib", [
         "editor_eds.bib:1: green2004chapter: editor 'Grey, Alex and Black, Pat (Eds.)' contains "
         "'(Eds.)'; write the names only: APA prints (Ed.) or (Eds.) itself",

@@ -43,6 +43,9 @@ def test_valid_fixture_passes(tmp_path):
      ":6: front matter: unknown glossary id 'no-such-term' in key_concepts"),
     (lambda t: t.replace("  - key: south2014systematic", "  - key: nosuch2020work"),
      ":16: front matter: unknown bibliography key 'nosuch2020work' in further_reading"),
+    (lambda t: t.replace("  - key: perrin2018monster", "  - key: perrin2014accumulating"),
+     ":10: front matter: 'perrin2014accumulating' is already in further_reading (line 8); list "
+     "each work once"),
     (lambda t: re.sub(r"6\. \{#ch2-q6[^}]*\}.*\n7\. \{#ch2-q7[^}]*\}.*\n8\. \{#ch2-q8[^}]*\}.*\n", "", t),
      "Seminar questions: needs 8-12 questions written '1. {#ch2-q1} …' (has 5); add questions"),
     (lambda t: re.sub(r"1\. Explain one\.\n2\. Describe two\.\n", "", t),

@@ -278,6 +278,11 @@ def test_page_assets_in_mkdocs_yml_must_name_real_pages_and_files(tmp_path):
     assert sources.page_asset_problems({"extra": {"page_assets": ["x"]}}, {}, tmp_path, []) == [
         sources.Problem("mkdocs.yml", 1, "extra.page_assets must map a page (glossary.md) to a "
                         "list of its own scripts and styles")]
+    misspelt = {"extra": {"generator": False, "page_asset": {"a.md": ["assets/a.js"]}}}
+    assert [str(p) for p in sources.page_asset_problems(misspelt, {"extra.page_asset": 4},
+                                                        tmp_path, ["a.md"])] == [
+        "mkdocs.yml:4: extra.page_asset: did you mean page_assets? Only that name loads each "
+        "page's own scripts and styles"]
 
 
 def test_a_missing_tool_fails_the_test_in_ci_and_skips_it_elsewhere(monkeypatch):

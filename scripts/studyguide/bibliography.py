@@ -7,6 +7,7 @@ located as `bibliography.bib:LINE: key: problem`, so that one run reports them a
 from __future__ import annotations
 
 import datetime
+import difflib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -49,6 +50,20 @@ REQUIRED: dict[str, list[str | tuple[str, ...]]] = {
     "misc": [("title",), ("year", "date"), ("url", "howpublished", "doi")],
     "online": [("title",), ("year", "date"), ("url",)],
 }
+
+# Every field an entry may have: the BibTeX and BibLaTeX fields pandoc reads for a reference,
+# and the guide's own (keywords: its themes; unverified: reported, see "Add a reference").
+KNOWN_FIELDS = {
+    "author", "editor", "translator", "title", "subtitle", "titleaddon", "booktitle",
+    "booksubtitle", "maintitle", "journal", "journaltitle", "shortjournal", "volume", "number",
+    "issue", "pages", "eid", "year", "date", "month", "urldate", "origdate", "publisher",
+    "address", "location", "institution", "school", "organization", "edition", "series",
+    "chapter", "type", "note", "addendum", "howpublished", "doi", "url", "isbn", "issn",
+    "eprint", "eprinttype", "pubstate", "language", "langid", "version", "crossref",
+    "keywords", "unverified",
+}
+ENTRY_WITHOUT_AT_RE = re.compile(r"^[ \t]*(?P<type>[A-Za-z]+)[ \t]*\{[ \t]*(?P<key>[^\s,{}=]+)"
+                                 r"[ \t]*,[ \t]*$", re.M)
 
 # Kinds of work, as the bibliography page filters them.
 KINDS = {
@@ -214,6 +229,12 @@ def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
     problems: list[Problem] = []
     starts = _entry_starts(text)
     problems += _brace_problems(text, starts, rel)
+    for match in ENTRY_WITHOUT_AT_RE.finditer(text):
+        if match.group("type").lower() in REQUIRED:
+            problems.append(Problem(rel, text.count("\n", 0, match.start()) + 1,
+                                    f"{match.group('key')}: entry without '@', which BibTeX skips "
+                                    f"as a comment; write @{match.group('type')}{{"
+                                    f"{match.group('key')},"))
 
     # Keys: format and case-insensitive duplicates, in file order.
     lines_by_key: dict[str, int] = {}
@@ -409,7 +430,17 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
     def report(message: str) -> None:
         problems.append(Problem(*where, f"{entry.key}: {message}"))
 
-    present = set(entry.fields) | set(pyentry.persons)
+    present = {name for name, value in entry.fields.items() if value.strip()} | {
+        role.lower() for role, people in pyentry.persons.items() if people}
+    for name in sorted(set(entry.fields) - present - {"unverified"}):
+        report(f"{name} = {{}} is empty; give its value from a source, or remove the field")
+    for name in sorted(set(entry.fields) | {r.lower() for r in pyentry.persons}):
+        if name not in KNOWN_FIELDS:
+            close = [known for known in sorted(KNOWN_FIELDS) if sorted(known) == sorted(name)] \
+                or difflib.get_close_matches(name, sorted(KNOWN_FIELDS), n=1, cutoff=0.6)
+            report(f"unknown field '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+                   + ": pandoc does not print a field it does not know, so its value would be "
+                   "lost")
     if "unverified" in entry.fields:
         report(f"unverified = {{{entry.raw['unverified']}}}: the guide keeps no incomplete "
                "reference; give the missing value from a source you have seen (the DOI landing "
@@ -454,6 +485,10 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
     pages = entry.raw.get("pages")
     if pages is not None and re.search(r"\d\s*(-|‐|–|—)\s*\d", pages) and "--" not in pages:
         report(f"page range '{pages}' should use '--' (e.g. 902--920)")
+    span = re.fullmatch(r"\s*(\d+)\s*--\s*(\d+)\s*", pages or "")
+    if span and int(span.group(2)) < int(span.group(1)):
+        report(f"page range '{pages}' ends before it starts; give both pages in full, as "
+               "printed (e.g. 1003--1015)")
 
     for _name, message in _completeness(entry):
         report(message)
@@ -612,6 +647,10 @@ def _name_problems(entry: Entry, pyentry) -> list[str]:
         persons = pyentry.persons.get(field_name, [])
         # pybtex keeps the names, not the field as written; each name as BibTeX would write it.
         written_names = [str(person) for person in persons]
+        if any(re.search(r"(^|\s)and(\s|$)", name) and not _wholly_braced(name)
+               for name in written_names):
+            messages.append(f"{field_name} '{plain(' and '.join(written_names))}' has an "
+                            "'and' with no name on one side; remove it, or add the missing name")
         organisations = [
             name for name in written_names
             if name != "others" and not _wholly_braced(name) and ORGANISATION_RE.search(name)]

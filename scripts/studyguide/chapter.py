@@ -297,8 +297,30 @@ def page_problems(page: Page) -> list[Problem]:
                                 f"description too long ({len(description)} characters; at most "
                                 f"{DESCRIPTION_MAX}); shorten it"))
     allowed = PAGE_KEYS | (CHAPTER_KEYS if page.is_chapter else set())
-    return (problems + repeated_ids(page)
+    return (problems + repeated_ids(page) + empty_boxes(page)
             + unknown_keys(page, allowed, set() if page.is_chapter else CHAPTER_KEYS))
+
+
+_BOX_RE = re.compile(r"^(?P<indent> *)(?:!!!|\?\?\?\+?) ?\w")
+
+
+def empty_boxes(page: Page) -> list[Problem]:
+    """An admonition or collapsible box (`!!! note`, `??? note`) whose next text is not
+    indented under it: the box shows empty and its text runs on below it as ordinary text."""
+    problems = []
+    lines = page.body.split("\n")
+    mask = code_mask(page.body)
+    for index, line in enumerate(lines):
+        opener = None if mask[index] else _BOX_RE.match(line)
+        if not opener:
+            continue
+        following = next((text for text in lines[index + 1:] if text.strip()), None)
+        depth = len(opener.group("indent"))
+        if following is None or len(following) - len(following.lstrip(" ")) < depth + 4:
+            problems.append(Problem(page.rel, page.body_line + index, "this box has no text "
+                                    f"under it; indent its text by {depth + 4} spaces, on the "
+                                    "lines after it"))
+    return problems
 
 
 _ID_ATTR_RE = re.compile(r"\{[^{}\n]*?#(?P<id>[A-Za-z][\w.:-]*)")
@@ -365,6 +387,7 @@ def front_matter_problems(page: Page, record: Chapter | None, glossary: set[str]
         at(page.line_of("further_reading"), f"further_reading needs {low}-{high} works "
            f"(has {len(reading) if isinstance(reading, list) else 0})")
         reading = reading if isinstance(reading, list) else []
+    listed: dict[str, int] = {}  # key -> its line
     for index, item in enumerate(reading):
         if not isinstance(item, dict) or not _strings([item.get("key"), item.get("why")]) \
                 or not item["key"] or not item["why"].strip():
@@ -373,6 +396,11 @@ def front_matter_problems(page: Page, record: Chapter | None, glossary: set[str]
         elif item["key"] not in bib_keys:
             at(page.line_of("further_reading", index, "key"), f"unknown bibliography key "
                f"'{item['key']}' in further_reading")
+        elif item["key"] in listed:
+            at(page.line_of("further_reading", index, "key"), f"'{item['key']}' is already "
+               f"in further_reading (line {listed[item['key']]}); list each work once")
+        else:
+            listed[item["key"]] = page.line_of("further_reading", index, "key")
     return problems
 
 

@@ -88,6 +88,8 @@ class Citeproc:
                 self.formatted = json.loads(self.cache_file.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 self.formatted = {}
+            if not isinstance(self.formatted, dict):  # damaged: formatted again
+                self.formatted = {}
 
     # --- formatting ---------------------------------------------------------------------------
 

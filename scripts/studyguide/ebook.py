@@ -422,7 +422,7 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
     inputs give the same bytes. With `cache_dir`, the file is kept under a hash of everything
     that goes into it (document, bibliography, style, pandoc's version, this module), so an
     unchanged guide is not converted again on every build."""
-    from .render import csl_path, pandoc, pandoc_identity
+    from .render import PandocError, csl_path, pandoc, pandoc_identity, run
 
     document = markdown(sources, glossary, contents, site_url, date)
     csl = Path(csl or csl_path("apa"))
@@ -434,26 +434,36 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
                      NARRATIVE_FILTER.read_bytes()):
             digest.update(hashlib.sha256(part).digest())
         cache_file = Path(cache_dir) / f"ebook-{digest.hexdigest()[:20]}.epub"
-        if cache_file.is_file():
-            return cache_file.read_bytes()
+        kept = _kept_epub(cache_file)
+        if kept is not None:
+            return kept
     epoch = int(datetime.datetime(date.year, date.month, date.day,
                                   tzinfo=datetime.timezone.utc).timestamp())
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / "book.md").write_text(document, encoding="utf-8")
-        css = subprocess.run([pandoc(), "--print-default-data-file", "epub.css"],
-                             capture_output=True, check=True).stdout.decode("utf-8")
+        try:
+            css = run([pandoc(), "--print-default-data-file", "epub.css"]).stdout.decode("utf-8")
+        except PandocError as err:
+            raise EbookError(str(err)) from None
         (work / "epub.css").write_text(css + EXTRA_CSS, encoding="utf-8")
         out = work / "book.epub"
         env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
-        result = subprocess.run(
-            [pandoc(), "book.md", "--from=markdown", "--to=epub3",
-             "--output", str(out), "--citeproc", f"--bibliography={Path(bib_path).resolve()}",
-             f"--csl={csl}", f"--lua-filter={NARRATIVE_FILTER}",
-             "--css=epub.css", "--toc-depth=2", "--split-level=1"],
-            cwd=work, env=env, capture_output=True, text=True)
+        try:
+            result = subprocess.run(
+                [pandoc(), "book.md", "--from=markdown", "--to=epub3",
+                 "--output", str(out), "--citeproc", f"--bibliography={Path(bib_path).resolve()}",
+                 f"--csl={csl}", f"--lua-filter={NARRATIVE_FILTER}",
+                 "--css=epub.css", "--toc-depth=2", "--split-level=1"],
+                cwd=work, env=env, capture_output=True, text=True)
+        except OSError as err:
+            raise EbookError(f"pandoc ({pandoc()}) could not start: {err.strerror or err}; set "
+                             "PANDOC to a pandoc 3 executable, or unset it") from None
         if result.returncode != 0 or result.stderr.strip():
             raise EbookError(f"pandoc could not make the e-book: {result.stderr.strip()}")
+        if _kept_epub(out) is None:
+            raise EbookError(f"pandoc ({pandoc()}) wrote no EPUB file; set PANDOC to a pandoc 3 "
+                             "executable, or unset it")
         data = titled(out.read_bytes())
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -461,6 +471,20 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
             stale.unlink()
         cache_file.write_bytes(data)
     return data
+
+
+def _kept_epub(path: Path) -> bytes | None:
+    """An EPUB file's bytes, or None when it is missing or is not an EPUB (a damaged cache
+    entry is made again, never published)."""
+    try:
+        data = Path(path).read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            if book.namelist()[:1] == ["mimetype"] and \
+                    book.read("mimetype") == b"application/epub+zip":
+                return data
+    except (OSError, zipfile.BadZipFile, KeyError):
+        pass
+    return None
 
 
 _CHAPTER_FILE_RE = re.compile(r"^EPUB/text/ch\d+\.xhtml$")

@@ -34,10 +34,19 @@ def csl_path(style: str = "apa") -> Path:
 
 # --- pandoc ---------------------------------------------------------------------------------------
 
+class PandocError(RuntimeError):
+    """pandoc is missing or failed; the message says which and what to do."""
+
+
 def pandoc() -> str:
     """The pandoc executable: $PANDOC, the one pypandoc-binary ships, or pandoc on the PATH."""
     if os.environ.get("PANDOC"):
-        return os.environ["PANDOC"]
+        found = shutil.which(os.environ["PANDOC"])
+        if not found:
+            raise PandocError(f"PANDOC={os.environ['PANDOC']!r} is not an executable file; point "
+                              "it at pandoc 3, or unset it to use the pandoc that "
+                              "pypandoc-binary installs")
+        return found
     try:
         import pypandoc
 
@@ -48,7 +57,8 @@ def pandoc() -> str:
         pass
     found = shutil.which("pandoc")
     if not found:
-        raise RuntimeError("pandoc not found: install pypandoc-binary or pandoc, or set PANDOC")
+        raise PandocError("pandoc not found: run `make` to install pypandoc-binary (in the lock), "
+                          "or set PANDOC to a pandoc 3 executable")
     return found
 
 
@@ -62,11 +72,27 @@ def pandoc_identity() -> bytes:
 
 def run_pandoc(markdown: str, *args: str) -> str:
     """pandoc over Markdown from stdin, to HTML on stdout."""
-    result = subprocess.run([pandoc(), "--from=markdown", "--to=html", "--wrap=none", *args],
-                            input=markdown.encode(), capture_output=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"pandoc failed: {result.stderr.decode(errors='replace')}")
+    result = run([pandoc(), "--from=markdown", "--to=html", "--wrap=none", *args],
+                 input=markdown.encode())
+    if markdown.strip() and not result.stdout.strip():
+        raise PandocError(f"pandoc ({pandoc()}) printed nothing for the citations; set PANDOC "
+                          "to a pandoc 3 executable, or unset it")
     return result.stdout.decode()
+
+
+def run(command: list[str], **options) -> subprocess.CompletedProcess:
+    """A pandoc command; PandocError when it cannot start or fails, with pandoc's message."""
+    try:
+        result = subprocess.run(command, capture_output=True, check=False, **options)
+    except OSError as err:
+        raise PandocError(f"pandoc ({command[0]}) could not start: {err.strerror or err}; set "
+                          "PANDOC to a pandoc 3 executable, or unset it") from None
+    if result.returncode != 0:
+        stderr = result.stderr if isinstance(result.stderr, str) else \
+            result.stderr.decode(errors="replace")
+        raise PandocError(f"pandoc ({command[0]}) failed with exit code {result.returncode}: "
+                          f"{stderr.strip() or 'no message'}")
+    return result
 
 
 # --- Cleaning pandoc's HTML -----------------------------------------------------------------------
@@ -220,8 +246,9 @@ def format_references(bib_path: Path, style: str = "apa", cache_dir: Path | None
                      Path(__file__).read_bytes()):
             digest.update(part)
         cache_file = Path(cache_dir) / f"references-{style}-{digest.hexdigest()[:20]}.json"
-        if cache_file.is_file():
-            return json.loads(cache_file.read_text(encoding="utf-8"))
+        kept = _kept_references(cache_file)
+        if kept is not None:
+            return kept
 
     header, entries = split_bib(bib_text)
     if len(entries) <= batch_size:
@@ -242,6 +269,18 @@ def format_references(bib_path: Path, style: str = "apa", cache_dir: Path | None
         temporary.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, cache_file)
     return references
+
+
+def _kept_references(cache_file: Path) -> dict[str, str] | None:
+    """The references a cache file holds, or None when it is missing or damaged (a miss)."""
+    try:
+        kept = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(kept, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                      for k, v in kept.items()):
+        return kept
+    return None
 
 
 def sample_bib(n: int, seed: int = 1) -> str:

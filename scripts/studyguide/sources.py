@@ -108,8 +108,11 @@ class Page:
 # --- Reading files --------------------------------------------------------------------------------
 
 # Characters no source needs and an editor hides: C0 controls other than tab and line ends,
-# DEL, C1 controls, and the bidirectional overrides and isolates that reorder what a reader sees.
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# DEL, C1 controls, the bidirectional overrides and isolates that reorder what a reader sees,
+# and the zero-width space, joiners and word joiner, which split a word for search and for
+# the checks while looking whole (a byte-order mark is allowed only at the start).
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                        "\u200b-\u200d\u2060\ufeff]")
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
@@ -266,13 +269,8 @@ def load_contents(root: Path) -> tuple[dict | None, list[Chapter], list[Problem]
     if wrong:
         return None, [], wrong
     book = data["book"]
-    for name, low, high in (("year", 1900, 2100), ("pages", 1, 100_000)):
-        value = book.get(name)
-        if name in book and (not isinstance(value, int) or isinstance(value, bool)
-                             or not low <= value <= high):
-            problems.append(Problem(CONTENTS_FILE, lines.get(f"book.{name}", 1),
-                                    f"book {name} must be a whole number from {low} to {high} "
-                                    f"(found {value!r})"))
+    problems += _book_problems(book, lines)
+    parts = _parts(data["parts"], lines, problems)
     chapters: list[Chapter] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(data["chapters"]):
@@ -282,6 +280,17 @@ def load_contents(root: Path) -> tuple[dict | None, list[Chapter], list[Problem]
         if missing:
             problems.append(Problem(CONTENTS_FILE, line, f"chapter entry lacks {', '.join(missing)}"))
             continue
+        wrong = _unknown_keys(item, CHAPTER_ENTRY_KEYS, f"chapters.{index}", "chapter entry",
+                              lines) + [
+            Problem(CONTENTS_FILE, lines.get(f"chapters.{index}.{k}", line),
+                    f"chapter entry's {k} must be text in quotes (found {item[k]!r})")
+            for k in ("label", "title", "page") if not isinstance(item[k], str) or not item[k]]
+        if "part" in item and item["part"] not in parts:
+            wrong.append(Problem(CONTENTS_FILE, lines.get(f"chapters.{index}.part", line),
+                                 f"part {item['part']!r} is not in 'parts' (which lists "
+                                 f"{', '.join(map(str, parts)) or 'none'}); add it there with "
+                                 "its title, or give one of those"))
+        problems += wrong  # the chapter stays listed, so that its pages are read as chapters
         value = str(item["chapter"])
         if value in seen:
             problems.append(Problem(CONTENTS_FILE, lines.get(f"chapters.{index}.chapter", line),
@@ -292,6 +301,83 @@ def load_contents(root: Path) -> tuple[dict | None, list[Chapter], list[Problem]
         chapters.append(Chapter(value, index, str(item["label"]),
                                 str(item["title"]), str(item["page"]), item.get("part")))
     return data, chapters, problems
+
+
+BOOK_KEYS = {"title": str, "subtitle": str, "author": str, "publisher": str, "year": int,
+             "edition": str, "pages": int, "isbn": str}
+BOOK_OPTIONAL = {"foreword": str}
+CHAPTER_ENTRY_KEYS = {"chapter", "part", "label", "title", "page"}
+
+
+def _unknown_keys(mapping: dict, known, where: str, what: str, lines) -> list[Problem]:
+    import difflib
+
+    found = []
+    for key in mapping:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(sorted(known))}"
+            found.append(Problem(CONTENTS_FILE, lines.get(f"{where}.{key}", 1),
+                                 f"unknown key '{key}' in {what}{hint}"))
+    return found
+
+
+def _book_problems(book: dict, lines) -> list[Problem]:
+    """Every field the pages, the e-book and the structured data print, present and of its
+    kind; the year and page count in range; the ISBN-13 with its check digit."""
+    problems = _unknown_keys(book, {**BOOK_KEYS, **BOOK_OPTIONAL}, "book", "book", lines)
+    missing = [name for name in BOOK_KEYS if name not in book]
+    if missing:
+        problems.append(Problem(CONTENTS_FILE, lines.get("book", 1),
+                                f"book lacks {', '.join(missing)}; copy each from the "
+                                "publisher's page, as printed"))
+    for name, kind in {**BOOK_KEYS, **BOOK_OPTIONAL}.items():
+        if name not in book:
+            continue
+        value, line = book[name], lines.get(f"book.{name}", 1)
+        if kind is int:
+            low, high = {"year": (1900, 2100), "pages": (1, 100_000)}[name]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                problems.append(Problem(CONTENTS_FILE, line, f"book {name} must be a whole "
+                                        f"number from {low} to {high} (found {value!r})"))
+        elif not isinstance(value, str) or not value.strip():
+            problems.append(Problem(CONTENTS_FILE, line, f"book {name} must be text in quotes "
+                                    f"(found {value!r})"))
+        elif name == "isbn" and not _isbn13(value):
+            problems.append(Problem(CONTENTS_FILE, line, f"book isbn {value!r} is not an "
+                                    "ISBN-13 (13 digits, the last a check digit); copy it from "
+                                    "the publisher's page, digits only"))
+    return problems
+
+
+def _isbn13(value: str) -> bool:
+    if not re.fullmatch(r"97[89]\d{10}", value):
+        return False
+    total = sum(int(digit) * (1 if i % 2 == 0 else 3) for i, digit in enumerate(value[:12]))
+    return (10 - total % 10) % 10 == int(value[12])
+
+
+def _parts(items: list, lines, problems: list[Problem]) -> dict:
+    """Part number -> title, each part a number with a title; problems added in place."""
+    parts: dict = {}
+    for index, item in enumerate(items):
+        line = lines.get(f"parts.{index}", 1)
+        if not isinstance(item, dict) or not isinstance(item.get("part"), int) \
+                or isinstance(item.get("part"), bool) \
+                or not isinstance(item.get("title"), str) or not item["title"].strip():
+            problems.append(Problem(CONTENTS_FILE, line, "each part needs 'part: N' (a whole "
+                                    "number) and 'title: \"…\"' (its title, as printed)"))
+            if isinstance(item, dict) and isinstance(item.get("part"), int):
+                parts.setdefault(item["part"], None)  # reported once, here, not at its chapters
+            continue
+        problems += _unknown_keys(item, {"part", "title"}, f"parts.{index}", "a part", lines)
+        if item["part"] in parts:
+            problems.append(Problem(CONTENTS_FILE, lines.get(f"parts.{index}.part", line),
+                                    f"part {item['part']} is listed twice; give each part its "
+                                    "own number"))
+            continue
+        parts[item["part"]] = item["title"]
+    return parts
 
 
 # --- The nav of mkdocs.yml -------------------------------------------------------------------------
@@ -340,10 +426,15 @@ def page_asset_problems(config: dict, lines: dict[str, int], docs: Path,
     """`extra.page_assets` in mkdocs.yml (overrides/main.html loads each page's own scripts and
     styles there): every key a page under docs/, every value a list of .css or .js files
     under docs/. A misspelt page would otherwise lose its script without a word."""
+    import difflib
+
     extra = config.get("extra")
     assets = extra.get("page_assets") if isinstance(extra, dict) else None
-    if assets is None:
-        return []
+    if assets is None:  # a misspelt name would drop every page's own scripts
+        return [Problem(CONFIG_FILE, lines.get(f"extra.{key}", 1), f"extra.{key}: did you mean "
+                        "page_assets? Only that name loads each page's own scripts and styles")
+                for key in (extra if isinstance(extra, dict) else ())
+                if difflib.get_close_matches(str(key), ["page_assets"], n=1, cutoff=0.75)]
 
     def line(name: str = "") -> int:
         return lines.get(f"{PAGE_ASSETS}.{name}", lines.get(PAGE_ASSETS, 1))
