@@ -8,6 +8,7 @@ that later checks can point at the item itself. Nothing here knows about MkDocs.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -310,8 +311,6 @@ CHAPTER_ENTRY_KEYS = {"chapter", "part", "label", "title", "page"}
 
 
 def _unknown_keys(mapping: dict, known, where: str, what: str, lines) -> list[Problem]:
-    import difflib
-
     found = []
     for key in mapping:
         if key not in known:
@@ -426,8 +425,6 @@ def page_asset_problems(config: dict, lines: dict[str, int], docs: Path,
     """`extra.page_assets` in mkdocs.yml (overrides/main.html loads each page's own scripts and
     styles there): every key a page under docs/, every value a list of .css or .js files
     under docs/. A misspelt page would otherwise lose its script without a word."""
-    import difflib
-
     extra = config.get("extra")
     assets = extra.get("page_assets") if isinstance(extra, dict) else None
     if assets is None:  # a misspelt name would drop every page's own scripts
