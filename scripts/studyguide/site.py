@@ -352,6 +352,8 @@ def load(root: Path) -> Guide:
     """The checked guide, ready to build; GuideError with every located problem otherwise.
     pandoc formats the bibliography while the sources are read and checked (its result is used
     only if they have no problem)."""
+    if problems := buildcache.folder_problems(root):
+        raise GuideError(problems)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="references") as pool:
         references = pool.submit(render.format_references, Path(root) / "bibliography.bib",
                                  cache_dir=Path(root) / ".cache")
