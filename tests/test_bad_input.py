@@ -438,6 +438,36 @@ def test_an_id_given_twice_on_a_page_is_located():
         "them another id"]
 
 
+@pytest.mark.parametrize("heading, given, moves", [
+    ("## In this section", "in-this-section", True),
+    ("## The *peer* `role`, [in prison](x.md) & <em>after</em>", "the-peer-role-in-prison-after",
+     True),
+    ("## Caf\u00e9 &amp; **co** ##", "cafe-co", True),
+    ("!!! note\n\n    ### Inside a box", "inside-a-box", True),
+    ("## Summary", "summary-notes", False),
+    ("## Summary {#summary-of-the-chapter}", "summary", False),
+])
+def test_an_id_that_another_heading_takes_from_its_words_is_located(heading, given, moves):
+    """`{#in-this-section}` on one heading silently moved the heading "In this section" to
+    `#in-this-section_1`. Python-Markdown itself says which headings move."""
+    import markdown
+
+    from studyguide import chapter, sources
+
+    body = f"# A page\n\n{heading}\n\nText.\n\n## Notes {{#{given}}}\n\nMore.\n"
+    html = markdown.markdown(body, extensions=["toc", "attr_list", "admonition"])
+    assert (f'id="{given}_1"' in html) is moves, html
+    text = f"---\ntitle: A page\ndescription: Ids.\n---\n\n{body}"
+    page, _ = sources.parse_page(text, Path("docs/x.md"), "docs/x.md")
+    lines = text.split("\n")
+    at = lines.index(f"## Notes {{#{given}}}") + 1
+    taken = lines.index(heading.split("\n")[-1]) + 1
+    expected = [f"docs/x.md:{at}: id '{given}' is also the id the heading at line {taken} takes "
+                f"from its words, and that heading's address would move to '{given}_1'; give "
+                "this one another id, or give that heading an id with {#\u2026}"] if moves else []
+    assert [str(p) for p in chapter.page_problems(page)] == expected
+
+
 def test_a_self_check_question_is_plain_text_on_the_page():
     import dataclasses
 

@@ -9,9 +9,12 @@ then one checker per section (`SECTION_CHECKS`).
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from markdown.extensions.toc import slugify
 
 from . import citations
 from .mdlines import code_mask, prose_lines, without_code_spans
@@ -324,14 +327,32 @@ def empty_boxes(page: Page) -> list[Problem]:
 
 
 _ID_ATTR_RE = re.compile(r"\{[^{}\n]*?#(?P<id>[A-Za-z][\w.:-]*)")
+_ATX_RE = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<text>.+?)[ \t]*#*[ \t]*$")
+_INLINE_MARKUP = [(re.compile(r"`([^`]*)`"), r"\1"),                      # code spans
+                  (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),        # links, images
+                  (re.compile(r"<[^>\n]+>"), ""),                            # inline HTML
+                  (re.compile(r"(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1"), r"\2")]  # emphasis
+
+
+def _auto_id(text: str) -> str:
+    """The id the toc extension gives a heading without `{#id}`: its words, slugified."""
+    for pattern, replacement in _INLINE_MARKUP:
+        text = pattern.sub(replacement, text)
+    return slugify(html.unescape(text), "-")  # as reading.heading_id
 
 
 def repeated_ids(page: Page) -> list[Problem]:
     """An id given twice on one page (`{#same-id}` on two headings): the page would have two
-    elements with one id, and a link to it would find only the first."""
-    problems, seen = [], {}
+    elements with one id, and a link to it would find only the first. And an id given to one
+    element that is the id another heading takes from its words: the toc extension would
+    silently move that heading's address to `id_1`, and links to it would land on the other."""
+    problems, seen, auto = [], {}, {}
     for number, line in prose_lines(page.body, page.body_line):
-        for match in _ID_ATTR_RE.finditer(without_code_spans(line)):
+        given = list(_ID_ATTR_RE.finditer(without_code_spans(line)))
+        heading = _ATX_RE.match(line)
+        if heading and not given:
+            auto.setdefault(_auto_id(heading.group("text")), number)
+        for match in given:
             name = match.group("id")
             if name in seen:
                 problems.append(Problem(page.rel, number, f"id '{name}' is given twice on the "
@@ -339,6 +360,12 @@ def repeated_ids(page: Page) -> list[Problem]:
                                         "another id"))
             else:
                 seen[name] = number
+    for name, number in seen.items():
+        if name in auto:
+            problems.append(Problem(page.rel, number, f"id '{name}' is also the id the heading "
+                                    f"at line {auto[name]} takes from its words, and that "
+                                    f"heading's address would move to '{name}_1'; give this "
+                                    "one another id, or give that heading an id with {#…}"))
     return problems
 
 
