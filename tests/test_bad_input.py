@@ -468,6 +468,38 @@ def test_an_id_that_another_heading_takes_from_its_words_is_located(heading, giv
     assert [str(p) for p in chapter.page_problems(page)] == expected
 
 
+NEVER_CLOSED = ("<{name}> is never closed, so the rest of the page would be shown as HTML with "
+                "its Markdown unconverted; close it with </{name}>")
+
+
+@pytest.mark.parametrize("html_block, expected", [
+    ('<div class="aside">\n\nAn aside.', [(8, NEVER_CLOSED.format(name="div"))]),
+    ('<div class="aside" markdown>\n\nAn aside.\n\n</div>', []),
+    ("<details><summary>More</summary>\n<ul>\n<li>One</li>\n</details>",
+     [(9, "<ul> is not closed before the </details> at line 11; close it with </ul> there")]),
+    ("Text, then a stray end tag.\n\n</section>",
+     [(10, "</section> closes no <section> opened before it; delete it, or add the <section> "
+           "it closes")]),
+    ("Write `<div>` to open a box.\n\n```html\n<div>\n```\n\n<!-- <div> -->", []),
+    ("<table><tr><td>One</td></tr></table>\n\n<div class=\"rule\"/>", []),
+])
+def test_html_left_open_on_a_page_is_located(html_block, expected):
+    """An unclosed `<div>` left the rest of the page unconverted, and the build then reported
+    a hundred broken anchors, none of them at the `<div>`. Python-Markdown itself shows which
+    blocks swallow the Markdown after them."""
+    import markdown
+
+    from studyguide import chapter, sources
+
+    body = f"# A page\n\n{html_block}\n\nAfter the block, **bold**.\n"
+    html = markdown.markdown(body, extensions=["md_in_html", "fenced_code"])
+    swallowed = "<strong>bold</strong>" not in html
+    assert swallowed is any("never closed" in message for _, message in expected), html
+    text = f"---\ntitle: A page\ndescription: HTML.\n---\n\n{body}"
+    page, _ = sources.parse_page(text, Path("docs/x.md"), "docs/x.md")
+    assert [(p.line, p.message) for p in chapter.page_problems(page)] == expected
+
+
 def test_a_self_check_question_is_plain_text_on_the_page():
     import dataclasses
 

@@ -300,7 +300,7 @@ def page_problems(page: Page) -> list[Problem]:
                                 f"description too long ({len(description)} characters; at most "
                                 f"{DESCRIPTION_MAX}); shorten it"))
     allowed = PAGE_KEYS | (CHAPTER_KEYS if page.is_chapter else set())
-    return (problems + repeated_ids(page) + empty_boxes(page)
+    return (problems + repeated_ids(page) + empty_boxes(page) + unclosed_html(page)
             + unknown_keys(page, allowed, set() if page.is_chapter else CHAPTER_KEYS))
 
 
@@ -367,6 +367,44 @@ def repeated_ids(page: Page) -> list[Problem]:
                                     f"heading's address would move to '{name}_1'; give this "
                                     "one another id, or give that heading an id with {#…}"))
     return problems
+
+
+# Raw HTML blocks that swallow the rest of the page when left open: Python-Markdown reads
+# everything up to the matching end tag as HTML, so no Markdown after it is converted.
+_BLOCK_TAGS = ("article|aside|blockquote|details|div|dl|fieldset|figure|footer|form|header|"
+               "main|nav|ol|pre|section|table|ul")
+_BLOCK_TAG_RE = re.compile(rf"<(?P<end>/?)(?P<name>{_BLOCK_TAGS})(?=[\s/>])[^<>]*>", re.I)
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+
+
+def unclosed_html(page: Page) -> list[Problem]:
+    """An HTML block tag (`<div>`, `<details>`, …) never closed, which leaves the rest of the
+    page as raw HTML with its Markdown unconverted; one left open inside another block; and
+    an end tag that closes nothing. Tags in code and in HTML comments are not read."""
+    mask = code_mask(page.body)
+    text = "\n".join("" if in_code else without_code_spans(line)
+                     for line, in_code in zip(page.body.split("\n"), mask))
+    text = _COMMENT_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    problems, open_tags = [], []
+    for match in _BLOCK_TAG_RE.finditer(text):
+        name = match.group("name").lower()
+        number = page.body_line + text.count("\n", 0, match.start())
+        if not match.group("end"):
+            if not match.group(0).endswith("/>"):
+                open_tags.append((name, number))
+        elif any(opened == name for opened, _ in open_tags):
+            while (opened := open_tags.pop())[0] != name:  # `<div><ul></div>`: the <ul>
+                problems.append(Problem(page.rel, opened[1], f"<{opened[0]}> is not closed "
+                                        f"before the </{name}> at line {number}; close it "
+                                        f"with </{opened[0]}> there"))
+        else:
+            problems.append(Problem(page.rel, number, f"</{name}> closes no <{name}> opened "
+                                    f"before it; delete it, or add the <{name}> it closes"))
+    for name, number in open_tags:
+        problems.append(Problem(page.rel, number, f"<{name}> is never closed, so the rest of "
+                                "the page would be shown as HTML with its Markdown "
+                                f"unconverted; close it with </{name}>"))
+    return sorted(problems, key=lambda problem: problem.line)
 
 
 def front_matter_problems(page: Page, record: Chapter | None, glossary: set[str],
