@@ -149,6 +149,23 @@ def test_bad_input_gives_a_located_message_in_check_and_build(tmp_path, change):
         assert lines and all(row.startswith("docs/chapters/chapter-2-draft.md:") for row in lines), lines
 
 
+def test_a_bibliography_that_cannot_be_read_hides_the_citation_checks(tmp_path):
+    """One bad byte in the .bib gave its located message and then 744 'unknown citation key'
+    messages, one for every citation. The sources' own read problems are still reported."""
+    project = copy_project(tmp_path)
+    bib = project / "bibliography.bib"
+    raw = bib.read_bytes().split(b"\n")
+    raw[4] += b"\xff"
+    bib.write_bytes(b"\n".join(raw))
+    expected = bad_yaml_on_other_page(project)
+    result = cli(project, "check")
+    assert result.returncode == 1
+    lines = [row for row in result.stderr.splitlines() if row and "problem(s)" not in row]
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("bibliography.bib:5: ") and "file is not UTF-8 (byte 0xff" in lines[0]
+    assert expected in lines[1]
+
+
 def test_an_external_link_in_the_nav_simply_builds(tmp_path):
     project = copy_project(tmp_path)
     path = project / "mkdocs.yml"

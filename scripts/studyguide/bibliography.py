@@ -127,6 +127,7 @@ class Bibliography:
     entries: dict[str, Entry]
     problems: list[Problem]
     withdrawn: list[Withdrawn] = field(default_factory=list)
+    readable: bool = True  # False: the file could not be read or decoded, so it has no entries
 
     def __contains__(self, key: str) -> bool:
         return key in self.entries
@@ -220,11 +221,12 @@ def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
         raw = path.read_bytes()
     except OSError as err:
         return Bibliography(path, {}, [Problem(rel, 1, f"cannot read the bibliography "
-                                               f"({err.strerror}); create it or correct its path")])
+                                               f"({err.strerror}); create it or correct its path")],
+                            readable=False)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return Bibliography(path, {}, _encoding_problems(raw, rel))
+        return Bibliography(path, {}, _encoding_problems(raw, rel), readable=False)
 
     problems: list[Problem] = []
     starts = _entry_starts(text)

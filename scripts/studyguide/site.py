@@ -272,7 +272,7 @@ def read(root: Path) -> tuple[Guide | None, list[Problem]]:
         if config else ([], [])
     problems += found
     problems += sources.page_asset_problems(config, config_lines, root / "docs", pages)
-    if contents is None:
+    if contents is None or not bib.readable:  # no .bib to read: every citation would be unknown
         return None, problems
 
     withdrawn = {w.key: f"{bibliography.WITHDRAWN_FILE}:{w.line}" for w in bib.withdrawn}
