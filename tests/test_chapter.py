@@ -72,9 +72,11 @@ def test_valid_fixture_passes(tmp_path):
     (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4}"),
      ":56: question ch2-q4 names no learning outcome; write {#ch2-q4 lo=N}"),
     (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4 lo=9}"),
-     ":56: question ch2-q4 names outcome 9, which At a glance does not have (outcomes: 1-4)"),
+     ":56: question ch2-q4 names outcome 9, which At a glance does not have (outcomes: 1-4); "
+     "name one of those, or add the outcome to At a glance"),
     (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4 lo=3 cor}"),
-     ":56: question ch2-q4: unknown attribute 'cor'"),
+     ":56: question ch2-q4: unknown attribute 'cor'; a question takes lo=N (its outcomes) and "
+     "core"),
     (lambda t: t.replace("Question four?", "Was @perrin2014accumulating right?"),
      ":56: question ch2-q4: write @perrin2014accumulating as [@perrin2014accumulating] here"),
     (lambda t: t.replace("{#ch2-q4 lo=3}", "{#ch2-q4 lo=x}"),
@@ -328,7 +330,8 @@ def test_self_checks_kept_as_data_can_serve_an_outcome(tmp_path):
     wrong = chapter.Served("scripts/studyguide/data/quiz/chapter-2.yml", 12, "self-check ch2-s3", (7,))
     assert [str(p) for p in chapter.alignment_problems(page, [item, wrong])] == [
         "scripts/studyguide/data/quiz/chapter-2.yml:12: self-check ch2-s3 names outcome 7, which "
-        "At a glance of docs/chapters/chapter-2.md does not have (outcomes: 1-4)"]
+        "At a glance of docs/chapters/chapter-2.md does not have (outcomes: 1-4); name one of "
+        "those, or add the outcome to At a glance"]
 
 
 def test_every_real_outcome_is_served_and_every_page_has_three_core_questions():

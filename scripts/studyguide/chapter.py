@@ -154,11 +154,14 @@ def parse_attrs(attrs: str) -> tuple[list[int], bool, list[str]]:
                 if value.isdecimal():
                     lo.append(int(value))
                 else:
-                    problems.append(f"'{value}' in {word} is not an outcome number")
+                    problems.append(f"'{value}' in {word} is not an outcome number; write "
+                                    "lo=N or lo=N,M with the numbers of At a glance")
             if not match.group("value").strip(","):
-                problems.append(f"'{word}' names no outcome")
+                problems.append(f"'{word}' names no outcome; write lo=N with an outcome's "
+                                "number")
         else:
-            problems.append(f"unknown attribute '{word}'")
+            problems.append(f"unknown attribute '{word}'; a question takes lo=N (its outcomes) "
+                            "and core")
     return lo, core, problems
 
 
@@ -624,7 +627,8 @@ def alignment_problems(page: Page, elsewhere: list[Served] | tuple = ()) -> list
             else:
                 where = "At a glance" + (f" of {page.rel}" if file != page.rel else "")
                 problems.append(Problem(file, line, f"{what} names outcome {value}, which "
-                                        f"{where} does not have (outcomes: {span})"))
+                                        f"{where} does not have (outcomes: {span}); name one "
+                                        "of those, or add the outcome to At a glance"))
 
     for item in [*elsewhere, *self_check_served(page)]:
         named(item.lo, item.line, item.label, item.file)
