@@ -49,14 +49,16 @@ def test_link_check_cache_gives_the_uncached_result_and_notices_changes_elsewher
         return cached
 
     first = both()
-    assert [p.split(": ", 1)[1] for p in first] == ["broken link 'b/': nothing at /b/ (a generated page)"]
+    assert [p.split(": ", 1)[1] for p in first] == ["broken link 'b/': nothing at /b/; correct the link "
+                                                    "(a generated page)"]
     assert both() == first  # nothing changed: the same result, with or without the cache
     # index.html is unchanged, but what it links to changed: the anchor went, b/ appeared.
     (site / "a" / "index.html").write_text('<h2 id="elsewhere">Here</h2>')
     (site / "b").mkdir()
     (site / "b" / "index.html").write_text("<p>B</p>")
     assert [p.split(": ", 1)[1] for p in both()] == [
-        "broken anchor 'a/#here': no id 'here' in a/index.html (a generated page)"]
+        "broken anchor 'a/#here': no id 'here' in a/index.html; correct the link or the id it "
+        "points to (a generated page)"]
 
 
 def test_link_check_cache_is_used_and_a_damaged_one_is_not_checked(tmp_path, monkeypatch):
@@ -91,9 +93,10 @@ def test_link_checker_finds_broken_links_and_anchors(tmp_path):
                                                       {"index.html": "docs/index.md"})]
     site = tmp_path.name
     assert problems == [
-        f"{site}/index.html:1: broken anchor 'a/#nowhere': no id 'nowhere' in a/index.html "
+        f"{site}/index.html:1: broken anchor 'a/#nowhere': no id 'nowhere' in a/index.html; "
+        "correct the link or the id it points to (from docs/index.md)",
+        f"{site}/index.html:1: broken link 'missing/': nothing at /sub/missing/; correct the link "
         "(from docs/index.md)",
-        f"{site}/index.html:1: broken link 'missing/': nothing at /sub/missing/ (from docs/index.md)",
         f"{site}/index.html:1: link '/elsewhere.css' leaves the site's path /sub/; make it "
         "relative (from docs/index.md)",
     ]

@@ -496,7 +496,8 @@ def _key_concepts(page: Page, found: Section) -> list[Problem]:
     linked = set(re.findall(r"glossary\.md#([a-z0-9-]+)", found.text))
     concepts = page.meta.get("key_concepts")
     return [Problem(page.rel, found.line, f"Key concepts: no link to ../glossary.md#{concept} "
-                    "(listed in key_concepts)")
+                    "(listed in key_concepts); link the term in this section, or take it out "
+                    "of key_concepts")
             for concept in (concepts if _strings(concepts) else []) if concept not in linked]
 
 
@@ -523,7 +524,8 @@ def _questions(page: Page, found: Section) -> list[Problem]:
             problems.append(Problem(page.rel, question.line, f"malformed question id "
                                     f"'{question.id}'; use {page.chapter_id}-qN"))
         if not question.text:
-            problems.append(Problem(page.rel, question.line, f"question {question.id} has no text"))
+            problems.append(Problem(page.rel, question.line, f"question {question.id} has no text; "
+                                    "write the question after its id"))
         for cite in narrative_citations(question.text):
             problems.append(Problem(page.rel, question.line, f"question {question.id}: write "
                                     f"{cite} as [{cite}] here; the question is also shown as plain "
@@ -561,7 +563,8 @@ def _self_checks(page: Page, found: Section) -> list[Problem]:
         outcomes = sum(1 for _, line in glance.lines() if OUTCOME_RE.match(line))
     for item in bank.items:
         if not item.answer.strip() or not item.why.strip():
-            problems.append(Problem(bank.rel, item.line, f"{item.id}: needs 'answer' and 'why'"))
+            problems.append(Problem(bank.rel, item.line, f"{item.id}: needs 'answer' and 'why'; "
+                                    "give both, each as text"))
         for number in item.lo:
             if outcomes and not 1 <= number <= outcomes:
                 problems.append(Problem(bank.rel, item.line_of("lo"), f"{item.id}: lo {number} "
@@ -721,7 +724,8 @@ def section_problems(page: Page, elsewhere: list[Served] | tuple = ()) -> list[P
     titles = [s.title for s in found]
     for name in SECTIONS:
         if name not in titles:
-            problems.append(Problem(page.rel, page.body_line, f"missing section '## {name}'"))
+            problems.append(Problem(page.rel, page.body_line, f"missing section '## {name}'; add it "
+                                    f"(the sections, in order: {', '.join(SECTIONS)})"))
     present = [t for t in titles if t in SECTIONS]
     if present != [s for s in SECTIONS if s in present]:
         problems.append(Problem(page.rel, page.body_line, "sections out of order; the order is: "
@@ -730,7 +734,8 @@ def section_problems(page: Page, elsewhere: list[Served] | tuple = ()) -> list[P
     if notes and not re.search(r'^!!!\s+warning\s+"Content note"', page.body.split("\n## ")[0],
                                re.M):
         problems.append(Problem(page.rel, page.line_of("content_notes"), "content_notes is set "
-                                "but the page has no '!!! warning \"Content note\"' under its title"))
+                                "but the page has no '!!! warning \"Content note\"' under its title; add "
+                                "one, or take content_notes out"))
     for item in found:
         check = SECTION_CHECKS.get(item.title)
         if check:

@@ -58,7 +58,8 @@ def parse(page: Page | None) -> Glossary:
             elif match.group("id") in glossary.terms:
                 glossary.problems.append(Problem(page.rel, number, f"duplicate glossary id "
                                                  f"'{match.group('id')}' (also at line "
-                                                 f"{glossary.lines[match.group('id')]})"))
+                                                 f"{glossary.lines[match.group('id')]}); give "
+                                                 "one of the terms another id"))
                 current = None
             else:
                 current = match.group("id")

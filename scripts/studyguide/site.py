@@ -343,7 +343,8 @@ def _question_ids(pages: dict[str, Page], records: list[Chapter]) -> list[Proble
         for question in chapter.questions(page) if page is not None else []:
             if question.id in seen and seen[question.id] != page.rel:
                 problems.append(Problem(page.rel, question.line, f"question id '{question.id}' "
-                                        f"is already used in {seen[question.id]}"))
+                                        f"is already used in {seen[question.id]}; ids are "
+                                        "permanent, so give this question a new number"))
             seen.setdefault(question.id, page.rel)
     return problems
 

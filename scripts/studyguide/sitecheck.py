@@ -131,12 +131,13 @@ def _check_page(rel: str, links: list[tuple[str, int]], ids: dict[str, set[str]]
             target += "/index.html"  # a folder's address without its slash
         if target not in files:
             problems.append(Problem(shown, line, f"broken link '{link}': nothing at "
-                                    f"{path}{source}"))
+                                    f"{path}; correct the link{source}"))
             continue
         if absolute.fragment and target.endswith(".html"):
             if unquote(absolute.fragment) not in ids.get(target, ()):
                 problems.append(Problem(shown, line, f"broken anchor '{link}': no id "
-                                        f"'{absolute.fragment}' in {target}{source}"))
+                                        f"'{absolute.fragment}' in {target}; correct "
+                                        f"the link or the id it points to{source}"))
     return problems
 
 
