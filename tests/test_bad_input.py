@@ -517,6 +517,46 @@ def test_html_left_open_on_a_page_is_located(html_block, expected):
     assert [(p.line, p.message) for p in chapter.page_problems(page)] == expected
 
 
+@pytest.mark.parametrize("front, problem", [
+    ("template: nosuch.html", "template 'nosuch.html' is neither in overrides/ nor in the theme"),
+    ("template: [main.html]", "'template' must be text"),
+    ("icon: material/nosuchicon", "icon 'material/nosuchicon' is not one of the theme's icons"),
+    ("search: yes", "'search' takes 'exclude: true'"),
+    ("search:\n  exclude: maybe", "'search' takes 'exclude: true'"),
+    ("search:\n  boost: true", "'search' takes 'exclude: true'"),
+    ("hide: toc", "'hide' is a list of what to hide"),
+    ("hide: [toc, sidebar]", "'hide' is a list of what to hide"),
+    ("subtitle: 3", "'subtitle' must be text"),
+    ("template: main.html\nicon: material/book-open-variant\nsearch:\n  exclude: true\n"
+     "  boost: 2.5\nhide: [toc, footer]\nsubtitle: For seminars", None),
+])
+def test_front_matter_the_theme_reads_is_checked(front, problem):
+    """A template or icon that does not exist, or `search: yes`, ended the build with a
+    traceback from inside Material."""
+    from studyguide import chapter, sources
+
+    text = f"---\ntitle: A page\ndescription: Theme keys.\n{front}\n---\n\n# A page\n"
+    page, found = sources.parse_page(text, Path("docs/x.md"), "docs/x.md")
+    assert found == []
+    problems = [str(p) for p in chapter.theme_key_problems(page, ROOT)]
+    if problem is None:
+        assert problems == []
+    else:
+        (only,) = problems
+        assert only.startswith("docs/x.md:4: front matter: " + problem), only
+
+
+def test_a_missing_template_is_located_in_the_build(tmp_path):
+    project = copy_project(tmp_path)
+    path = project / "docs/teaching/marking.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("\ntitle:", "\ntemplate: nosuch.html\ntitle:", 1),
+                    encoding="utf-8")
+    built = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert built.returncode == 1
+    assert "docs/teaching/marking.md:2: front matter: template 'nosuch.html'" in built.stderr
+    assert "Traceback" not in built.stderr, built.stderr[-2000:]
+
+
 def test_a_self_check_question_is_plain_text_on_the_page():
     import dataclasses
 
@@ -628,6 +668,22 @@ def test_a_cache_folder_that_is_a_file_is_named(tmp_path, folder):
     (problem,) = buildcache.folder_problems(tmp_path)
     assert str(problem).startswith(f"{folder}:1: is a file, where the build keeps its results")
     assert "make clean" in problem.message
+
+
+@pytest.mark.parametrize("folder", [".cache/build/0123abcd.json", ".cache/references-apa-x.json",
+                                    ".cache/ebook-x.epub", ".cache/jinja/__jinja2_x.cache"])
+def test_a_folder_where_the_build_keeps_a_cache_file_is_named(tmp_path, folder):
+    """A folder with a cache file's name ended the build with IsADirectoryError."""
+    from studyguide import buildcache
+
+    (tmp_path / ".cache/generated/handouts").mkdir(parents=True)  # folders of its own: fine
+    (tmp_path / ".cache/build/kept.json").parent.mkdir(parents=True)
+    (tmp_path / ".cache/build/kept.json").write_text("{}", encoding="utf-8")
+    assert buildcache.folder_problems(tmp_path) == []
+    (tmp_path / folder).mkdir(parents=True)
+    (problem,) = buildcache.folder_problems(tmp_path)
+    assert str(problem) == (f"{folder}:1: is a folder, where the build keeps a file; remove it "
+                            "(make clean): nothing in .cache is needed")
 
 
 def test_a_build_with_a_file_for_its_cache_folder_names_it(tmp_path):

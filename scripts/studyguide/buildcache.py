@@ -62,13 +62,22 @@ FOLDERS = (".cache", ".cache/build", ".cache/generated", ".cache/jinja")
 
 
 def folder_problems(root: Path) -> list[Problem]:
-    """A cache folder that is a file instead: the build could not keep its results there."""
+    """A cache folder that is a file, or a folder where the build keeps a file: the build
+    could not keep its results there."""
     for name in FOLDERS:
         path = Path(root) / name
         if path.exists() and not path.is_dir():
             return [Problem(name, 1, "is a file, where the build keeps its results in a folder "
                                      "of that name; remove it (make clean): nothing in .cache "
                                      "is needed")]
+    for name in (".cache", ".cache/build", ".cache/jinja"):
+        folder = Path(root) / name
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            relative = path.relative_to(root).as_posix()
+            if path.is_dir() and relative not in FOLDERS:
+                return [Problem(relative, 1, "is a folder, where the build keeps a file; "
+                                             "remove it (make clean): nothing in .cache is "
+                                             "needed")]
     return []
 
 

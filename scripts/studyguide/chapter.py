@@ -9,10 +9,13 @@ then one checker per section (`SECTION_CHECKS`).
 from __future__ import annotations
 
 import difflib
+import functools
 import html
+import importlib.util
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from markdown.extensions.toc import slugify
 
@@ -279,6 +282,60 @@ def unknown_keys(page: Page, allowed: set[str], also_known: set[str] = frozenset
             "known keys: " + ", ".join(sorted(allowed))
         problems.append(Problem(page.rel, page.line_of(key), f"front matter: unknown key '{key}'; "
                                 f"{hint}"))
+    return problems
+
+
+OVERRIDES = "overrides"   # theme.custom_dir in mkdocs.yml
+HIDE_VALUES = ("navigation", "toc", "footer", "path", "tags", "feedback")
+SEARCH_KEYS = {"exclude": bool, "boost": (int, float)}
+
+
+@functools.lru_cache(maxsize=1)
+def _theme_templates() -> Path | None:
+    """Material's templates folder, where its templates and bundled icons are."""
+    spec = importlib.util.find_spec("material")
+    locations = spec.submodule_search_locations if spec else None
+    return Path(list(locations)[0]) / "templates" if locations else None
+
+
+def theme_key_problems(page: Page, root: Path) -> list[Problem]:
+    """The front matter Material reads (template, icon, search, hide, status, subtitle) is of a
+    kind it can use: a template or icon that does not exist, or `search: yes`, ended the build
+    with a traceback from inside the theme."""
+    problems = []
+    meta = page.meta
+    folders = [Path(root) / OVERRIDES, _theme_templates()]
+
+    def at(key: str, message: str) -> None:
+        problems.append(Problem(page.rel, page.line_of(key), f"front matter: {message}"))
+
+    def found(relative: str) -> bool:
+        return any(folder is not None and (folder / relative).is_file() for folder in folders)
+
+    for key in ("template", "icon", "status", "subtitle"):
+        if key in meta and not (isinstance(meta[key], str) and meta[key].strip()):
+            at(key, f"'{key}' must be text (one line; quote it)")
+    if isinstance(meta.get("template"), str) and meta["template"].strip() \
+            and not found(meta["template"]):
+        at("template", f"template '{meta['template']}' is neither in {OVERRIDES}/ nor in the "
+           "theme; name an existing template (main.html is the default), or remove the key")
+    if isinstance(meta.get("icon"), str) and meta["icon"].strip() \
+            and not found(f".icons/{meta['icon']}.svg"):
+        at("icon", f"icon '{meta['icon']}' is not one of the theme's icons; write it as "
+           "material/book-open-variant (a set, a slash, the icon's name), or remove the key")
+    if "search" in meta:
+        search = meta["search"]
+        if not isinstance(search, dict) or any(
+                key not in SEARCH_KEYS or not isinstance(value, SEARCH_KEYS[key])
+                or (key == "boost" and isinstance(value, bool))
+                for key, value in search.items()):
+            at("search", "'search' takes 'exclude: true' (keep the page out of the search) "
+               "or 'boost: N' (a number), indented under it")
+    if "hide" in meta:
+        hide = meta["hide"]
+        if not isinstance(hide, list) or any(value not in HIDE_VALUES for value in hide):
+            at("hide", "'hide' is a list of what to hide, each one of "
+               + ", ".join(HIDE_VALUES) + " (e.g. hide: [toc])")
     return problems
 
 

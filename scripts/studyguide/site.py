@@ -285,7 +285,7 @@ def read(root: Path) -> tuple[Guide | None, list[Problem]]:
     problems += _chapter_claims(pages, records)
     by_page = {record.page: record for record in records}
     for src, page in pages.items():
-        problems += chapter.page_problems(page)
+        problems += chapter.page_problems(page) + chapter.theme_key_problems(page, root)
         problems += markers.problems(page.body, page.rel, src, src in by_page, page.body_line)
         problems += helplines.problems(markers.find(page.body, page.body_line), page.rel)
         problems += [Problem(p.file, p.line + page.body_line - 1, p.message)
