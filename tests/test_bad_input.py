@@ -29,9 +29,9 @@ def copy_project(tmp_path: Path) -> Path:
     return project
 
 
-def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
+def cli(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(CLI + list(args) + (["--root", str(project)] if args[0] == "check" else []),
-                          cwd=project, env=build_env(PYTHONPATH=str(project / "scripts")),
+                          cwd=project, env=build_env(PYTHONPATH=str(project / "scripts"), **env),
                           capture_output=True, text=True)
 
 
@@ -284,13 +284,20 @@ def test_yaml_aliases_and_repeated_keys_are_located_and_never_expanded():
     assert problems == [] and data == {"a": 1, "b": ["x", "y"], "c": {"d": 1}}
 
 
-def test_a_build_without_a_site_address_builds(tmp_path):
-    """SITE_URL set but empty (MkDocs then has no site_url): the build goes on, and the pages
-    that need an absolute address (the 404 and offline pages) point at the server's root."""
+def test_a_blank_site_address_is_located(tmp_path):
+    """SITE_URL set but empty gave MkDocs no site_url: the build went on, and every chapter
+    page lost "Cite this page" and its downloads without a word."""
     project = copy_project(tmp_path)
-    built = mkdocs_build(project / "site", project / "mkdocs.yml", SITE_URL="")
-    assert built.returncode == 0, built.stderr[-3000:]
-    assert '<a href="/">home page</a>' in (project / "site" / "404.html").read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate((project / "mkdocs.yml").read_text(
+        encoding="utf-8").split("\n"), 1) if row.startswith("site_url:"))
+    expected = (f"mkdocs.yml:{line}: site_url is empty, so no page could offer 'Cite this page' "
+                "or give its own address; set SITE_URL")
+    for result in (cli(project, "check", SITE_URL=""),
+                   mkdocs_build(project / "site", project / "mkdocs.yml", SITE_URL="")):
+        assert result.returncode == 1
+        assert expected in result.stderr, result.stderr[-3000:]
+        assert "Traceback" not in result.stderr
+    assert cli(project, "check", SITE_URL="https://example.org/guide/").returncode == 0
 
 
 def test_a_citation_bracket_that_is_never_closed_or_names_no_work_is_located():
@@ -544,6 +551,29 @@ def test_front_matter_the_theme_reads_is_checked(front, problem):
     else:
         (only,) = problems
         assert only.startswith("docs/x.md:4: front matter: " + problem), only
+
+
+@pytest.mark.parametrize("extra, problem", [
+    ("extra:\n  social: github\n", "mkdocs.yml:2: extra.social must be a list of links"),
+    ("extra:\n  social:\n    - link: https://github.com/\n",
+     "mkdocs.yml:3: extra.social: each link needs 'icon:' and 'link:'"),
+    ("extra:\n  social:\n    - icon: fontawesome/brands/nosuch\n      link: https://x.org/\n",
+     "mkdocs.yml:3: extra.social: icon 'fontawesome/brands/nosuch' is not one of the theme's"),
+    ("extra: [a]\n", "mkdocs.yml:1: extra must be 'name: value' settings"),
+    ("extra:\n  social:\n    - icon: fontawesome/brands/github\n      link: https://x.org/\n",
+     None),
+    ("extra:\n  social: []\n", None),
+])
+def test_extra_social_is_checked(tmp_path, extra, problem):
+    """`extra: social: github` ended the build inside Material's social template."""
+    from studyguide import sources
+
+    (tmp_path / "mkdocs.yml").write_text(extra, encoding="utf-8")
+    config, lines, found = sources.load_config(tmp_path)
+    assert found == []
+    problems = [str(p) for p in sources.extra_problems(config, lines, ROOT)]
+    assert problems == ([] if problem is None else problems[:1])
+    assert (problem is None) or problems[0].startswith(problem), problems
 
 
 def test_a_missing_template_is_located_in_the_build(tmp_path):

@@ -9,9 +9,7 @@ then one checker per section (`SECTION_CHECKS`).
 from __future__ import annotations
 
 import difflib
-import functools
 import html
-import importlib.util
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ from markdown.extensions.toc import slugify
 from . import citations
 from .mdlines import code_mask, prose_lines, without_code_spans
 from .problems import Problem
-from .sources import Chapter, Page
+from .sources import OVERRIDES, Chapter, Page, theme_file
 
 SECTIONS = [
     "At a glance",
@@ -285,17 +283,8 @@ def unknown_keys(page: Page, allowed: set[str], also_known: set[str] = frozenset
     return problems
 
 
-OVERRIDES = "overrides"   # theme.custom_dir in mkdocs.yml
 HIDE_VALUES = ("navigation", "toc", "footer", "path", "tags", "feedback")
 SEARCH_KEYS = {"exclude": bool, "boost": (int, float)}
-
-
-@functools.lru_cache(maxsize=1)
-def _theme_templates() -> Path | None:
-    """Material's templates folder, where its templates and bundled icons are."""
-    spec = importlib.util.find_spec("material")
-    locations = spec.submodule_search_locations if spec else None
-    return Path(list(locations)[0]) / "templates" if locations else None
 
 
 def theme_key_problems(page: Page, root: Path) -> list[Problem]:
@@ -304,13 +293,12 @@ def theme_key_problems(page: Page, root: Path) -> list[Problem]:
     with a traceback from inside the theme."""
     problems = []
     meta = page.meta
-    folders = [Path(root) / OVERRIDES, _theme_templates()]
 
     def at(key: str, message: str) -> None:
         problems.append(Problem(page.rel, page.line_of(key), f"front matter: {message}"))
 
     def found(relative: str) -> bool:
-        return any(folder is not None and (folder / relative).is_file() for folder in folders)
+        return theme_file(root, relative)
 
     for key in ("template", "icon", "status", "subtitle"):
         if key in meta and not (isinstance(meta[key], str) and meta[key].strip()):

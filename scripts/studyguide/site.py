@@ -272,6 +272,8 @@ def read(root: Path) -> tuple[Guide | None, list[Problem]]:
         if config else ([], [])
     problems += found
     problems += sources.page_asset_problems(config, config_lines, root / "docs", pages)
+    problems += sources.site_url_problems(config, config_lines)
+    problems += sources.extra_problems(config, config_lines, root)
     if contents is None or not bib.readable:  # no .bib to read: every citation would be unknown
         return None, problems
 

@@ -9,6 +9,8 @@ that later checks can point at the item itself. Nothing here knows about MkDocs.
 from __future__ import annotations
 
 import difflib
+import functools
+import importlib.util
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -391,7 +393,7 @@ def _env(loader, node):
     values = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) \
         else [loader.construct_scalar(node)]
     for name in values[:-1] if len(values) > 1 else values:
-        if isinstance(name, str) and os.environ.get(name):
+        if isinstance(name, str) and name in os.environ:  # set, if empty: as MkDocs reads it
             return os.environ[name]
     return values[-1] if len(values) > 1 else None
 
@@ -415,6 +417,65 @@ def load_config(root: Path) -> tuple[dict, dict[str, int], list[Problem]]:
     if not isinstance(data, dict):
         return {}, {}, [Problem(CONFIG_FILE, 1, "must be 'name: value' settings")]
     return data, lines, []
+
+
+OVERRIDES = "overrides"   # theme.custom_dir in mkdocs.yml
+
+
+@functools.lru_cache(maxsize=1)
+def _theme_templates() -> Path | None:
+    """Material's templates folder, where its templates and bundled icons are."""
+    spec = importlib.util.find_spec("material")
+    locations = spec.submodule_search_locations if spec else None
+    return Path(list(locations)[0]) / "templates" if locations else None
+
+
+def theme_file(root: Path, relative: str) -> bool:
+    """A template or icon (`.icons/material/x.svg`) the theme can find: in overrides/ or in
+    Material's own templates."""
+    return any(folder is not None and (folder / relative).is_file()
+               for folder in (Path(root) / OVERRIDES, _theme_templates()))
+
+
+def extra_problems(config: dict, lines: dict[str, int], root: Path) -> list[Problem]:
+    """`extra.social` as Material reads it: a list of links, each with an icon it has
+    (a string there ended the build inside the theme's template)."""
+    extra = config.get("extra")
+    if extra is None:
+        return []
+    if not isinstance(extra, dict):
+        return [Problem(CONFIG_FILE, lines.get("extra", 1), "extra must be 'name: value' "
+                        "settings, indented under it")]
+    social = extra.get("social")
+    if social is None:
+        return []
+    where = lines.get("extra.social", lines.get("extra", 1))
+    if not isinstance(social, list):
+        return [Problem(CONFIG_FILE, where, "extra.social must be a list of links, each "
+                        "'- icon: fontawesome/brands/github' with 'link: https://…' (or [])")]
+    problems = []
+    for n, item in enumerate(social):
+        line = lines.get(f"extra.social.{n}", where)
+        if not isinstance(item, dict) or not isinstance(item.get("link"), str) \
+                or not isinstance(item.get("icon"), str):
+            problems.append(Problem(CONFIG_FILE, line, "extra.social: each link needs 'icon:' "
+                                    "and 'link:', both text"))
+        elif not theme_file(root, f".icons/{item['icon']}.svg"):
+            problems.append(Problem(CONFIG_FILE, line, f"extra.social: icon '{item['icon']}' "
+                                    "is not one of the theme's icons; write it as "
+                                    "fontawesome/brands/github (a set, a slash, the name)"))
+    return problems
+
+
+def site_url_problems(config: dict, lines: dict[str, int]) -> list[Problem]:
+    """site_url given but empty (SITE_URL set and blank, say): the build would go on without
+    "Cite this page", its downloads, canonical addresses or the printed pages' addresses."""
+    if "site_url" in config and not (isinstance(config["site_url"], str)
+                                     and config["site_url"].strip()):
+        return [Problem(CONFIG_FILE, lines.get("site_url", 1), "site_url is empty, so no page "
+                        "could offer 'Cite this page' or give its own address; set SITE_URL to "
+                        "the site's address (https://…/), or unset it to use the default")]
+    return []
 
 
 PAGE_ASSETS = "extra.page_assets"
