@@ -115,6 +115,19 @@ def test_the_fixture_bank_is_valid():
     (lambda t: t.replace("  - id: ch2-s3", "  - id: ch2-s3\n    answer: [x", 1),
      "not valid YAML"),
     (lambda t: "items: {}\n", ":1: the file holds 'items:', a list of self-check items"),
+    # answer and why: one paragraph, no narrative citation, nothing read as HTML
+    (lambda t: t.replace('    answer: "Tightness [@crewe2011depth]."',
+                         '    answer: |\n      Tightness [@crewe2011depth].\n\n      More.'),
+     ":11: ch2-s1: answer: holds more than one paragraph; the second would show outside the box"),
+    (lambda t: t.replace('answer: "Interpretative phenomenological analysis (IPA) [@perrin2014accumulating]."',
+                         'answer: "@perrin2014accumulating used it."'),
+     ":29: ch2-s3: answer: write @perrin2014accumulating as [@perrin2014accumulating] here"),
+    (lambda t: t.replace('analysis (IPA) [@perrin2014accumulating]', 'analysis <IPA> [@perrin2014accumulating]'),
+     ":29: ch2-s3: answer: holds '<IPA>', which would be read as HTML and not shown"),
+    (lambda t: t.replace('case by case."', 'case by case <!-- guide:helpline name=\\"samaritans\\" -->."'),
+     ":30: ch2-s3: why: holds '<!--', which would be read as HTML"),
+    (lambda t: t.replace('      - text: "Depth {as distance}"', '      - text: "Depth [@crewe2011deep]"'),
+     ":9: ch2-s1: option 2: unknown citation key 'crewe2011deep'"),
 ])
 def test_each_schema_problem_is_located(change, expected):
     broken = change(BANK_TEXT)

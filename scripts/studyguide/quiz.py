@@ -170,6 +170,29 @@ def parse(text: str, rel: str, record: Chapter, bib_keys,
     return bank, problems
 
 
+_TAG_RE = re.compile(r"</?[A-Za-z][^<>\n]*>|<!--")
+_URL_RE = re.compile(r"<https?://[^<>\s]+>")
+
+
+def _feedback_problems(text: str) -> list[str]:
+    """An answer or why is one paragraph of Markdown, shown in the page's self-check box and
+    written into the VLE files as plain text."""
+    problems = []
+    if re.search(r"\n[ \t]*\n\s*\S", text.strip()):
+        problems.append("holds more than one paragraph; the second would show outside the "
+                        "box before the reader answers, so write one paragraph")
+    for cluster in citations.clusters(text):
+        if cluster.narrative:
+            problems.append(f"write {cluster.text} as [{cluster.text}] here: the VLE files "
+                            "show the text without its citations' authors")
+    tag = _TAG_RE.search(_URL_RE.sub("", text))
+    if tag:
+        problems.append(f"holds '{tag.group(0)}', which would be read as HTML and not shown; "
+                        "write it without angle brackets (HTML comments and guide markers are "
+                        "not read here)")
+    return problems
+
+
 def _item(raw, index: int, lines: dict, rel: str, pattern: re.Pattern, record: Chapter,
           bib_keys, withdrawn: dict[str, str] | None = None) -> tuple[Item | None, list[Problem]]:
     base = f"items.{index}"
@@ -266,6 +289,14 @@ def _item(raw, index: int, lines: dict, rel: str, pattern: re.Pattern, record: C
         if isinstance(raw[key], str):
             for p in citations.check(raw[key], bib_keys, rel, withdrawn=withdrawn):
                 problems.append(Problem(rel, where[key], f"{name}: {key}: {p.message}"))
+    for n, option in enumerate(options):
+        for p in citations.check(option.text, bib_keys, rel, withdrawn=withdrawn):
+            problems.append(Problem(rel, lines.get(f"{base}.options.{n}", where.get("options", line)),
+                                    f"{name}: option {n + 1}: {p.message}"))
+    for key in ("answer", "why"):
+        if isinstance(raw[key], str):
+            problems += [Problem(rel, where[key], f"{name}: {key}: {message}")
+                         for message in _feedback_problems(raw[key])]
     if problems:
         return None, problems
     return Item(raw["id"], kind, " ".join(raw["question"].split()), raw["answer"].strip(),
