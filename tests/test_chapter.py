@@ -57,6 +57,13 @@ def test_valid_fixture_passes(tmp_path):
      ":57: duplicate question id 'ch2-q4' (also at line 56)"),
     (lambda t: t.replace("{#ch2-q8 ", "{#ch3-q8 "),
      ":60: malformed question id 'ch3-q8'; use ch2-qN"),
+    # a question the reader passes over: it would lose its link, handout and VLE entry
+    (lambda t: t.replace("4. {#ch2-q4 lo=3}", "4. { #ch2-q4 lo=3}"),
+     ":56: this numbered item is not read as a seminar question"),
+    (lambda t: t.replace("4. {#ch2-q4 lo=3}", " 4. {#ch2-q4 lo=3}"),
+     ":56: this numbered item is not read as a seminar question"),
+    (lambda t: t.replace("4. {#ch2-q4 lo=3}", "4. "),
+     ":56: this numbered item is not read as a seminar question"),
     # the page model's "With the book open" section and its limits
     (lambda t: t.replace("## With the book open", "## With the book"),
      "missing section '## With the book open'"),

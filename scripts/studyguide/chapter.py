@@ -546,6 +546,9 @@ def _key_concepts(page: Page, found: Section) -> list[Problem]:
             for concept in (concepts if _strings(concepts) else []) if concept not in linked]
 
 
+_LIST_ITEM_RE = re.compile(r"^ {0,3}\d+[.)][ \t]+\S")  # a numbered item of the section's own list
+
+
 def _questions(page: Page, found: Section) -> list[Problem]:
     problems = []
     items = questions(page)
@@ -557,6 +560,14 @@ def _questions(page: Page, found: Section) -> list[Problem]:
     elif len(items) > high:
         problems.append(Problem(page.rel, found.line, f"Seminar questions: too many questions "
                                 f"({len(items)}; at most {high}); move some to another page"))
+    read = {question.line for question in items}
+    for number, row in found.lines():  # a numbered item the question reader passed over
+        if number not in read and _LIST_ITEM_RE.match(row):
+            problems.append(Problem(page.rel, number, "this numbered item is not read as a "
+                                    "seminar question, so it has no permanent link and is left "
+                                    "out of the handout, the linking page and the VLE package; "
+                                    f"start the line with the number, then {{#{page.chapter_id}"
+                                    "-qN lo=N}, with no space before either"))
     seen: dict[str, int] = {}
     pattern = re.compile(rf"^{re.escape(page.chapter_id)}-q(\d+)$")
     for question in items:
