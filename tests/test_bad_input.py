@@ -427,6 +427,22 @@ def test_a_glossary_term_defined_twice_is_located_even_under_another_id():
         "line 10, #active-citizenship); merge the two entries"]
 
 
+def test_a_glossary_heading_without_a_space_is_located():
+    """`###Altruistic role {#altruistic-role}` is a heading to Markdown but no term: its links
+    lost their definitions and its 'Used in' line, and the only message named a chapter's
+    key_concepts."""
+    from studyguide import glossary, sources
+
+    text = ("---\ntitle: Glossary\ndescription: Terms.\n---\n\n# Glossary\n\n## A\n\n"
+            "###Altruistic role {#altruistic-role}\n\nHelping.\n\n##D\n\n"
+            "### Desistance {#desistance}\n\nStopping. #hashtag\n")
+    page, _ = sources.parse_page(text, Path("docs/glossary.md"), "docs/glossary.md")
+    found = [(p.line, p.message) for p in glossary.parse(page).problems
+             if p.message.startswith("put a space after the '#'s")]
+    assert [line for line, _ in found] == [10, 14]
+    assert found[0][1].endswith("without it the heading is neither a term nor a letter")
+
+
 def test_a_glossary_term_outside_its_letter_heading_is_located():
     """The A-Z bar links to a `## K` heading for every letter that starts a term: a term under
     another letter, or before the first, is reported by `make check`, not left to the build's
@@ -585,6 +601,29 @@ def test_a_missing_template_is_located_in_the_build(tmp_path):
     assert built.returncode == 1
     assert "docs/teaching/marking.md:2: front matter: template 'nosuch.html'" in built.stderr
     assert "Traceback" not in built.stderr, built.stderr[-2000:]
+
+
+LOOK_ALIKE = ("this comment looks like a guide marker but is not read as one, and would vanish "
+              "from the page; write it on one line as <!-- guide:name … -->, in lower case")
+
+
+@pytest.mark.parametrize("comment, expected", [
+    ('Call <!-- Guide:helpline name="samaritans" -->.', [(3, LOOK_ALIKE)]),
+    ('Call <!--\n  guide:helpline name="samaritans"\n-->.', [(3, LOOK_ALIKE)]),
+    ('Call <!-- guide : helpline name="samaritans" -->.', [(3, LOOK_ALIKE)]),
+    ('Call <!-- guide: helpline name="samaritans" -->.',
+     [(3, "marker 'guide:' names no marker; write the name straight after it, as "
+          "<!-- guide:helpline … -->")]),
+    ('Call <!-- guide:helpline name="samaritans" -->. <!-- A note for editors. -->', []),
+    ('```\n<!-- Guide:helpline -->\n```', []),
+])
+def test_a_comment_that_looks_like_a_marker_is_located(comment, expected):
+    """`<!-- Guide:helpline … -->` (or one spread over lines) vanished from the page, and the
+    helpline's number with it: the page read "Call ."."""
+    from studyguide import markers
+
+    found = markers.problems(f"# Help\n\n{comment}\n", "docs/x.md", "x.md", False)
+    assert [(p.line, p.message) for p in found] == expected
 
 
 def test_a_self_check_question_is_plain_text_on_the_page():

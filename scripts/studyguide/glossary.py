@@ -46,6 +46,11 @@ def parse(page: Page | None) -> Glossary:
         number = page.body_line + offset
         if in_code:
             continue
+        if re.match(r"#{2,3}[^#\s]", line):  # a heading to Markdown, to this reader nothing
+            glossary.problems.append(Problem(page.rel, number, "put a space after the '#'s, as "
+                                             "in '### Helper therapy principle {#helper-therapy-"
+                                             "principle}': without it the heading is neither a "
+                                             "term nor a letter"))
         if line.startswith("## "):
             letter = line[3:].strip()
         if line.startswith("### "):

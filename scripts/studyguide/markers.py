@@ -89,7 +89,10 @@ def problems(markdown: str, rel: str, src: str, is_chapter: bool, first_line: in
     names = sorted(registry)
     for marker in find(markdown, first_line):
         spec = registry.get(marker.name)
-        if spec is None:
+        if spec is None and not marker.name:
+            found.append(Problem(rel, marker.line, "marker 'guide:' names no marker; write the "
+                                 "name straight after it, as <!-- guide:helpline … -->"))
+        elif spec is None:
             close = difflib.get_close_matches(marker.name, names, n=1, cutoff=0.6)
             hint = f"did you mean 'guide:{close[0]}'?" if close else \
                 "known markers: " + ", ".join(names)
@@ -99,6 +102,7 @@ def problems(markdown: str, rel: str, src: str, is_chapter: bool, first_line: in
                 ", ".join(f"docs/{s}" for s in sorted(spec.where))
             found.append(Problem(rel, marker.line, f"marker 'guide:{marker.name}' belongs only "
                                  f"on {where}; remove it here"))
+    found += _look_alikes(markdown, rel, first_line)
     for number, (line, in_code) in enumerate(zip(markdown.split("\n"), code_mask(markdown)),
                                              first_line):
         for match in [] if in_code else BARE_RE.finditer(line):
@@ -107,6 +111,28 @@ def problems(markdown: str, rel: str, src: str, is_chapter: bool, first_line: in
                 found.append(Problem(rel, number, f"comment '<!-- {match.group('name')} … -->' "
                                      f"looks like a marker; write <!-- guide:{close[0]} -->"))
     return found
+
+
+COMMENT_RE = re.compile(r"<!--(?P<body>.*?)-->", re.S)
+LOOK_ALIKE_RE = re.compile(r"\s*guide\s*:", re.I)
+
+
+def _look_alikes(markdown: str, rel: str, first_line: int) -> list[Problem]:
+    """A comment that starts like a marker but is not read as one (`<!-- Guide:… -->`, one
+    spread over lines, a space before the colon): it would vanish from the page, and what it
+    stands for (a helpline's number, say) with it."""
+    text = "\n".join("" if in_code else line
+                     for line, in_code in zip(markdown.split("\n"), code_mask(markdown)))
+    problems = []
+    for match in COMMENT_RE.finditer(text):
+        comment = match.group(0)
+        if LOOK_ALIKE_RE.match(match.group("body")) and (
+                "\n" in comment or not MARKER_RE.fullmatch(comment)):  # markers are read by line
+            problems.append(Problem(rel, first_line + text.count("\n", 0, match.start()),
+                                    "this comment looks like a guide marker but is not read as "
+                                    "one, and would vanish from the page; write it on one line "
+                                    "as <!-- guide:name … -->, in lower case"))
+    return problems
 
 
 def expand(markdown: str, handlers: dict[str, Callable[[Marker], str]]) -> str:
