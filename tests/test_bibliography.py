@@ -114,6 +114,17 @@ def lint(name: str) -> subprocess.CompletedProcess:
         "given name in editor 'St. Aubin, Ed de'",
         "particle_wrong.bib:19: gogh1890letters: name particle in author 'van Gogh, Vincent' "
         "prints in APA as 'Gogh, V. van'"]),
+    ("names_wrong.bib", [
+        "names_wrong.bib:1: aresti2010semicolon: author 'Aresti, Andreas; Eatough, Virginia' "
+        "separates names with ';'; separate them with ' and '",
+        "names_wrong.bib:11: aresti2011commas: author 'Andreas Aresti, Virginia Eatough, "
+        "Belinda Brooks-Gordon' has a name with more than one comma",
+        "names_wrong.bib:21: aresti2012others: author ends 'and others', which prints 'et al.' "
+        "in the reference; APA 7 lists up to 20 names",
+        "names_wrong.bib:31: aresti2013open: page range '169--' lacks a page at one end",
+        "names_wrong.bib:41: aresti2014date: date '2014-13-45' is not a date"]),
+    ("parentheses.bib", [
+        "parentheses.bib:1: @book( opens an entry with a parenthesis, which pandoc cannot read"]),
     ("bad_keywords.bib", [
         "bad_keywords.bib:1: smith2001title: keywords must be one to four themes from the list "
         "in the README (unknown: made-up-theme)",
@@ -139,7 +150,7 @@ def test_all_problems_reported_in_one_run():
 
 @pytest.mark.parametrize("fixture", [
     "article_complete.bib", "chapter_complete.bib", "edited_book_editor.bib",
-    "report_institution.bib", "corporate_braced.bib", "particle_braced.bib"])
+    "report_institution.bib", "corporate_braced.bib", "particle_braced.bib", "names_right.bib"])
 def test_each_rule_accepts_the_complete_form(fixture):
     result = lint(fixture)
     assert result.returncode == 0, result.stderr
@@ -192,6 +203,14 @@ def test_what_the_lint_accepts_prints_correctly_and_what_it_rejects_does_not():
     assert "Taylor; Francis" in bad["smith2013publisher"]
     assert "Advance online publication" not in bad["white2015forthcoming"]
     assert bad["jones2016number"].endswith("<em>16</em>.")   # eid is not printed
+    names = render.format_references(FIXTURES / "names_wrong.bib")
+    assert names["aresti2010semicolon"].startswith("Aresti, V., Andreas; Eatough. (2010).")
+    assert names["aresti2011commas"].startswith("Andreas Aresti, B. B.-G., Virginia Eatough.")
+    assert names["aresti2012others"].startswith("Aresti, A. et al. (2012).")
+    assert names["aresti2013open"].endswith("<em>5</em>, 169–169.")   # a range it never had
+    right = render.format_references(FIXTURES / "names_right.bib")
+    assert right["aresti2010semicolon"].startswith("Aresti, A., &amp; Eatough, V. (2010).")
+    assert right["king1963strength"].startswith("King, M. L., Jr. (1963")
 
 
 def test_messy_but_valid_bibtex_is_accepted():
@@ -199,7 +218,7 @@ def test_messy_but_valid_bibtex_is_accepted():
     assert result.returncode == 0, result.stderr
     bib = bibliography.load(FIXTURES / "messy_valid.bib")
     entry = bib.entries["muller2001listening"]
-    assert entry.authors == ["Müller, Jörg", "García, María", "others"]
+    assert entry.authors == ["Müller, Jörg", "García, María", "Østergaard, Søren"]
     assert entry.fields["journal"] == "Psychology, Crime & Law"   # @string macro, \& unescaped
     assert entry.fields["month"] == "January"                      # month macro
     assert entry.fields["title"] == "Listening in HMP Swansea: The Samaritans model"
@@ -210,7 +229,8 @@ def test_messy_but_valid_bibtex_is_accepted():
 
 def test_messy_entries_render_as_a_reader_expects():
     refs = render.format_references(FIXTURES / "messy_valid.bib")
-    assert refs["muller2001listening"].startswith("Müller, J., García, M., et al. (2001).")
+    assert refs["muller2001listening"].startswith("Müller, J., García, M., &amp; Østergaard, S. "
+                                                  "(2001).")
     assert "{" not in refs["muller2001listening"] and "\\" not in refs["muller2001listening"]
     assert refs["who2014prisons"].startswith("World Health Organization. (2014).")
 

@@ -62,6 +62,9 @@ KNOWN_FIELDS = {
     "eprint", "eprinttype", "pubstate", "language", "langid", "version", "crossref",
     "keywords", "unverified",
 }
+ENTRY_IN_PARENTHESES_RE = re.compile(r"^[ \t]*@(?P<type>[A-Za-z]+)[ \t]*\(", re.M)
+SUFFIX_RE = re.compile(r"^(?:Jr|Sr|I{1,3}|IV|V|VI{1,3})\.?$")
+DATE_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
 ENTRY_WITHOUT_AT_RE = re.compile(r"^[ \t]*(?P<type>[A-Za-z]+)[ \t]*\{[ \t]*(?P<key>[^\s,{}=]+)"
                                  r"[ \t]*,[ \t]*$", re.M)
 
@@ -231,6 +234,11 @@ def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
     problems: list[Problem] = []
     starts = _entry_starts(text)
     problems += _brace_problems(text, starts, rel)
+    for match in ENTRY_IN_PARENTHESES_RE.finditer(text):
+        problems.append(Problem(rel, text.count("\n", 0, match.start()) + 1,
+                                f"@{match.group('type')}( opens an entry with a parenthesis, "
+                                "which pandoc cannot read; write "
+                                f"@{match.group('type')}{{key, … }} with braces"))
     for match in ENTRY_WITHOUT_AT_RE.finditer(text):
         if match.group("type").lower() in REQUIRED:
             problems.append(Problem(rel, text.count("\n", 0, match.start()) + 1,
@@ -492,6 +500,14 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
         report(f"page range '{pages}' ends before it starts; give both pages in full, as "
                "printed (e.g. 1003--1015)")
 
+    if re.fullmatch(r"\s*\d+\s*-+\s*|\s*-+\s*\d+\s*", pages or ""):
+        report(f"page range '{pages}' lacks a page at one end; give both, as printed "
+               "(e.g. 169--181)")
+    date = entry.raw.get("date")
+    if date is not None and not _valid_date(date.strip()):
+        report(f"date '{date}' is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD "
+               "(e.g. 2010-03-15)")
+
     for _name, message in _completeness(entry):
         report(message)
     for message in _name_problems(entry, pyentry):
@@ -639,6 +655,31 @@ def _initials(person) -> str:
                     for name in person.first_names + person.middle_names)
 
 
+def _unbraced(text: str) -> str:
+    """The text outside braces."""
+    return "".join(part for part in re.split(r"\{[^{}]*\}", text))
+
+
+def _too_many_commas(name: str) -> bool:
+    """Names run together with commas ('Aresti, A., Eatough, V.'): BibTeX allows two commas in
+    one name only around a suffix ('King, Jr., Martin Luther')."""
+    parts = _top_level_parts(name, ",")
+    return len(parts) > 3 or (len(parts) == 3 and not SUFFIX_RE.match(parts[1]))
+
+
+def _valid_date(text: str) -> bool:
+    import datetime
+
+    match = DATE_RE.match(text)
+    if not match:
+        return False
+    try:
+        datetime.date(int(match["y"]), int(match["m"] or 1), int(match["d"] or 1))
+    except ValueError:
+        return False
+    return True
+
+
 def _name_problems(entry: Entry, pyentry) -> list[str]:
     messages = []
     editors = " and ".join(str(person) for person in pyentry.persons.get("editor", []))
@@ -653,6 +694,18 @@ def _name_problems(entry: Entry, pyentry) -> list[str]:
                for name in written_names):
             messages.append(f"{field_name} '{plain(' and '.join(written_names))}' has an "
                             "'and' with no name on one side; remove it, or add the missing name")
+        if "others" in written_names:
+            messages.append(f"{field_name} ends 'and others', which prints 'et al.' in the "
+                            "reference; APA 7 lists up to 20 names, so give every name from "
+                            "the source")
+        loose = [name for name in written_names if not _wholly_braced(name)]
+        whole = plain(" and ".join(written_names))
+        if any(";" in _unbraced(name) for name in loose):
+            messages.append(f"{field_name} '{whole}' separates names with ';'; separate them "
+                            "with ' and ' (Family, Given and Family, Given)")
+        elif any(_too_many_commas(name) for name in loose):
+            messages.append(f"{field_name} '{whole}' has a name with more than one comma; "
+                            "separate names with ' and ' (Family, Given and Family, Given)")
         organisations = [
             name for name in written_names
             if name != "others" and not _wholly_braced(name) and ORGANISATION_RE.search(name)]
