@@ -352,6 +352,40 @@ def test_the_books_contents_are_checked_for_shape_numbers_and_repeated_chapters(
         (second, f"chapter 3 is listed twice (also at line {first}); give each chapter its own number")]
     as_mapping = original.replace("chapters:\n", "chapters:\n  x: 1\n  y:\n", 1).split("  y:\n")[0]
     assert [m for _, m in found(as_mapping)] == ["'chapters' must be a list"]
+    # A chapter's number and page: reported here, not as follow-on problems on other pages.
+    number = lines.index("  - chapter: 3") + 1
+    page = lines.index("    page: chapters/chapter-3.md") + 1
+    title = next(n for n, row in enumerate(lines, 1) if "Drip-by-Drip" in row)
+    for wrong in ("[3]", "null", "3.0", "true", "Three"):
+        assert found(original.replace("  - chapter: 3\n", f"  - chapter: {wrong}\n")) == [
+            (number, f"chapter {sources.yaml.safe_load(wrong)!r} must be a whole number (1, 2, "
+                     "…), introduction or conclusion")], wrong
+    for wrong in ("./chapters/chapter-3.md", "docs/chapters/chapter-3.md", "chapters/chapter-3",
+                  "/chapters/chapter-3.md"):
+        (problem,) = found(original.replace("page: chapters/chapter-3.md", f"page: {wrong}"))
+        assert problem[0] == page and problem[1].startswith(f"page '{wrong}'"), problem
+    assert found(original.replace("page: chapters/chapter-4.md", "page: chapters/chapter-3.md")) == [
+        (page + 5, f"page 'chapters/chapter-3.md' is already another chapter's (line {page}); "
+                   "give each chapter its own page")]
+    assert found(original.replace("Desistance, “Drip-by-Drip”", "Desistance,\\n“Drip-by-Drip”")) == [
+        (title, "chapter entry's title runs over more than one line; write it on one line, in "
+                "quotes")]
+
+
+def test_a_chapter_page_the_contents_misname_is_told_where_to_fix_it(tmp_path):
+    """contents.yml naming chapters/chapter-9.md for Chapter 3 told the real page that Chapter 3
+    'is already docs/chapters/chapter-9.md' and to delete itself."""
+    project = copy_project(tmp_path)
+    contents = project / "docs/book/contents.yml"
+    contents.write_text(contents.read_text(encoding="utf-8").replace(
+        "page: chapters/chapter-3.md", "page: chapters/chapter-9.md"), encoding="utf-8")
+    result = cli(project, "check")
+    assert result.returncode == 1
+    line = line_of(project / "docs/chapters/chapter-3.md", "chapter: 3")
+    assert (f"docs/chapters/chapter-3.md:{line}: front matter: this page is Chapter 3, but "
+            "docs/book/contents.yml names chapters/chapter-9.md for it, and there is no "
+            "docs/chapters/chapter-9.md; write page: chapters/chapter-3.md there") in result.stderr
+    assert "delete this copy" not in result.stderr
 
 
 def test_the_books_fields_and_parts_in_the_contents_are_checked_before_anything_prints_them(

@@ -325,7 +325,12 @@ def _chapter_claims(pages: dict[str, Page], records: list[Chapter]) -> list[Prob
         if not page.is_chapter or src in {r.page for r in records}:
             continue
         record = by_value.get(str(page.meta.get("chapter")))
-        if record is None:
+        if record is not None and record.page not in pages:
+            problems.append(Problem(page.rel, page.line_of("chapter"), f"front matter: this page "
+                                    f"is {record.label}, but {sources.CONTENTS_FILE} names "
+                                    f"{record.page} for it, and there is no docs/{record.page}; "
+                                    f"write page: {src} there"))
+        elif record is None:
             problems.append(Problem(page.rel, page.line_of("chapter"), f"front matter: chapter "
                                     f"'{page.meta['chapter']}' is not in the book's contents; use "
                                     "1-6, introduction or conclusion"))

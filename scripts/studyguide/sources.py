@@ -276,6 +276,7 @@ def load_contents(root: Path) -> tuple[dict | None, list[Chapter], list[Problem]
     parts = _parts(data["parts"], lines, problems)
     chapters: list[Chapter] = []
     seen: dict[str, int] = {}
+    pages_seen: dict[str, int] = {}
     for index, item in enumerate(data["chapters"]):
         line = lines.get(f"chapters.{index}", 1)
         missing = [k for k in ("chapter", "label", "title", "page")
@@ -288,6 +289,7 @@ def load_contents(root: Path) -> tuple[dict | None, list[Chapter], list[Problem]
             Problem(CONTENTS_FILE, lines.get(f"chapters.{index}.{k}", line),
                     f"chapter entry's {k} must be text in quotes (found {item[k]!r})")
             for k in ("label", "title", "page") if not isinstance(item[k], str) or not item[k]]
+        wrong += _chapter_entry_problems(item, index, line, lines, pages_seen)
         if "part" in item and item["part"] not in parts:
             wrong.append(Problem(CONTENTS_FILE, lines.get(f"chapters.{index}.part", line),
                                  f"part {item['part']!r} is not in 'parts' (which lists "
@@ -304,6 +306,39 @@ def load_contents(root: Path) -> tuple[dict | None, list[Chapter], list[Problem]
         chapters.append(Chapter(value, index, str(item["label"]),
                                 str(item["title"]), str(item["page"]), item.get("part")))
     return data, chapters, problems
+
+
+CHAPTER_VALUE_RE = re.compile(r"^(?:[1-9]\d?|introduction|conclusion)$")
+
+
+def _chapter_entry_problems(item: dict, index: int, line: int, lines: dict[str, int],
+                            pages_seen: dict[str, int]) -> list[Problem]:
+    """A chapter entry's number and page as the rest of the guide uses them: the number makes
+    its ids (ch3-q1), the page is a path under docs/, named once."""
+    def at(key: str) -> int:
+        return lines.get(f"chapters.{index}.{key}", line)
+
+    problems = []
+    value = item["chapter"]
+    if isinstance(value, bool) or not CHAPTER_VALUE_RE.match(str(value)) \
+            or not isinstance(value, (int, str)):
+        problems.append(Problem(CONTENTS_FILE, at("chapter"), f"chapter {value!r} must be a "
+                                "whole number (1, 2, …), introduction or conclusion"))
+    for key in ("label", "title"):
+        if isinstance(item[key], str) and "\n" in item[key].strip():
+            problems.append(Problem(CONTENTS_FILE, at(key), f"chapter entry's {key} runs over "
+                                    "more than one line; write it on one line, in quotes"))
+    page = item["page"]
+    if isinstance(page, str) and page:
+        if not page.endswith(".md") or page.startswith(("/", "./", "docs/")):
+            problems.append(Problem(CONTENTS_FILE, at("page"), f"page '{page}' must be the "
+                                    "page's path under docs/, e.g. chapters/chapter-3.md"))
+        elif page in pages_seen:  # a page not written yet is the nav check's (site.read)
+            problems.append(Problem(CONTENTS_FILE, at("page"), f"page '{page}' is already "
+                                    f"another chapter's (line {pages_seen[page]}); give each "
+                                    "chapter its own page"))
+        pages_seen.setdefault(page, at("page"))
+    return problems
 
 
 BOOK_KEYS = {"title": str, "subtitle": str, "author": str, "publisher": str, "year": int,
