@@ -542,6 +542,28 @@ def test_an_id_that_another_heading_takes_from_its_words_is_located(heading, giv
     assert [str(p) for p in chapter.page_problems(page)] == expected
 
 
+def test_headings_with_the_same_words_are_located():
+    """`### References` under Connections took the address of the page's real References
+    section, which became `#references_1`; a heading 'Cite this page' took the one the build
+    adds. Python-Markdown itself shows the moved address."""
+    import markdown
+
+    from studyguide import chapter, sources
+
+    body = "# A page\n\n### References\n\nA.\n\n## References\n\nB.\n"
+    assert 'id="references_1"' in markdown.markdown(body, extensions=["toc"])
+    page, _ = sources.parse_page(f"---\ntitle: A page\ndescription: Ids.\n---\n\n{body}",
+                                 Path("docs/x.md"), "docs/x.md")
+    assert [str(p) for p in chapter.repeated_ids(page)] == [
+        "docs/x.md:12: the heading at line 8 has the same words, so this heading's address would "
+        "be 'references_1' (or take the other's); give one of them an id with {#\u2026}"]
+    text = ("---\ntitle: A page\ndescription: Ids.\nchapter: 3\n---\n\n# A page\n\n"
+            "## Cite this page\n\n## Notes {#cite-this-page}\n")
+    page, _ = sources.parse_page(text, Path("docs/x.md"), "docs/x.md")
+    assert [(p.line, p.message[:40]) for p in chapter.repeated_ids(page)] == [
+        (9, "the 'Cite this page' section the build a"), (11, "id 'cite-this-page' is the address of th")]
+
+
 NEVER_CLOSED = ("<{name}> is never closed, so the rest of the page would be shown as HTML with "
                 "its Markdown unconverted; close it with </{name}>")
 

@@ -389,17 +389,29 @@ def _auto_id(text: str) -> str:
     return slugify(html.unescape(text), "-")  # as reading.heading_id
 
 
+# Headings the build adds to every chapter page, by the ids the toc extension gives them.
+BUILT_IDS = {"cite-this-page": "the 'Cite this page' section the build adds to the page"}
+
+
 def repeated_ids(page: Page) -> list[Problem]:
     """An id given twice on one page (`{#same-id}` on two headings): the page would have two
     elements with one id, and a link to it would find only the first. And an id given to one
     element that is the id another heading takes from its words: the toc extension would
-    silently move that heading's address to `id_1`, and links to it would land on the other."""
+    silently move that heading's address to `id_1`, and links to it would land on the other.
+    And two headings with the same words, or one with the words of a section the build adds:
+    one of them would be `id_1`, an address that moves when the other is renamed."""
     problems, seen, auto = [], {}, {}
     for number, line in prose_lines(page.body, page.body_line):
         given = list(_ID_ATTR_RE.finditer(without_code_spans(line)))
         heading = _ATX_RE.match(line)
         if heading and not given:
-            auto.setdefault(_auto_id(heading.group("text")), number)
+            name = _auto_id(heading.group("text"))
+            if name in auto or (page.is_chapter and name in BUILT_IDS):
+                first = f"the heading at line {auto[name]}" if name in auto else BUILT_IDS[name]
+                problems.append(Problem(page.rel, number, f"{first} has the same words, so this "
+                                        f"heading's address would be '{name}_1' (or take the "
+                                        "other's); give one of them an id with {#…}"))
+            auto.setdefault(name, number)
         for match in given:
             name = match.group("id")
             if name in seen:
@@ -409,7 +421,10 @@ def repeated_ids(page: Page) -> list[Problem]:
             else:
                 seen[name] = number
     for name, number in seen.items():
-        if name in auto:
+        if page.is_chapter and name in BUILT_IDS:
+            problems.append(Problem(page.rel, number, f"id '{name}' is the address of "
+                                    f"{BUILT_IDS[name]}; give this one another id"))
+        elif name in auto:
             problems.append(Problem(page.rel, number, f"id '{name}' is also the id the heading "
                                     f"at line {auto[name]} takes from its words, and that "
                                     f"heading's address would move to '{name}_1'; give this "
