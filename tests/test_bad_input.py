@@ -475,6 +475,11 @@ def test_a_glossary_heading_without_a_space_is_located():
              if p.message.startswith("put a space after the '#'s")]
     assert [line for line, _ in found] == [10, 14]
     assert found[0][1].endswith("without it the heading is neither a term nor a letter")
+    # `{ #id }` is an id to Python-Markdown's attr_list, and a term here too
+    spaced, _ = sources.parse_page(text.replace("###Altruistic role {#altruistic-role}",
+                                                "### Altruistic role { #altruistic-role }"),
+                                   Path("docs/glossary.md"), "docs/glossary.md")
+    assert "altruistic-role" in glossary.parse(spaced).terms
 
 
 def test_a_glossary_term_outside_its_letter_heading_is_located():

@@ -37,12 +37,29 @@ def test_valid_fixture_passes(tmp_path):
     assert validate(FIXTURE, tmp_path) == []
 
 
+@pytest.mark.parametrize("change", [
+    lambda t: t.replace("## Summary\n", "## Summary ##\n"),
+    lambda t: t.replace("## Summary\n", "##Summary\n"),
+    lambda t: t.replace('    why: "Two."', '    why: "Two, as [@perrin2014accumulating] argues."'),
+])
+def test_headings_and_citations_as_markdown_reads_them_pass(tmp_path, change):
+    """`## Summary ##` and `##Summary` are the Summary heading to Python-Markdown (they were
+    reported as a missing section), and a known citation in a further_reading why prints."""
+    assert change(FIXTURE) != FIXTURE
+    assert validate(change(FIXTURE), tmp_path) == []
+
+
 @pytest.mark.parametrize("change, expected", [
     (lambda t: t.replace("key_concepts: [peer-support, listener]",
                          "key_concepts: [peer-support, listener, no-such-term]"),
      ":6: front matter: unknown glossary id 'no-such-term' in key_concepts"),
     (lambda t: t.replace("  - key: south2014systematic", "  - key: nosuch2020work"),
      ":16: front matter: unknown bibliography key 'nosuch2020work' in further_reading"),
+    (lambda t: t.replace("key_concepts: [peer-support, listener]",
+                         "key_concepts: [peer-support, listener, peer-support]"),
+     ":6: front matter: 'peer-support' is already in key_concepts; list each term once"),
+    (lambda t: t.replace('    why: "Two."', '    why: "Two, as [@nosuch2020work] argues."'),
+     ":11: front matter: further_reading why: unknown citation key 'nosuch2020work'"),
     (lambda t: t.replace("  - key: perrin2018monster", "  - key: perrin2014accumulating"),
      ":10: front matter: 'perrin2014accumulating' is already in further_reading (line 8); list "
      "each work once"),

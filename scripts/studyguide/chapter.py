@@ -59,7 +59,8 @@ LO_ATTR_RE = re.compile(r"^lo=(?P<value>\S*)$")
 LO_MARKER_RE = re.compile(r"<!--\s*guide:lo(?P<args>(?:[^-]|-(?!->))*?)-->")
 LO_SECTIONS = ("With the book open", "Seminar activity")
 LEAD_IN_RE = re.compile(r"^\*\*(?P<lead>[^*]+?)\.?\*\*")
-H2_RE = re.compile(r"^##\s+(?P<title>.+?)\s*(\{[^}]*\})?\s*$")
+# `## Title`, `## Title ##` and `##Title`, as Python-Markdown reads them, with any `{…}`.
+H2_RE = re.compile(r"^##(?!#)[ \t]*(?P<title>[^\s#].*?)(?:[ \t]+#+)?[ \t]*(\{[^}]*\})?[ \t]*$")
 CITATION_RE = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
 TIME_RE = re.compile(r"\*\*Time:\*\*\s*(?P<minutes>\d+)\s*minutes", re.I)
 OUTCOME_RE = re.compile(r"^\d+\.\s+\S")
@@ -509,6 +510,9 @@ def front_matter_problems(page: Page, record: Chapter | None, glossary: set[str]
         if concept not in glossary:
             at(page.line_of("key_concepts", index), f"unknown glossary id '{concept}' in "
                "key_concepts; add it to docs/glossary.md or correct it")
+        elif concept in concepts[:index]:  # the glossary would say "Used in: Chapter 3, Chapter 3"
+            at(page.line_of("key_concepts", index), f"'{concept}' is already in key_concepts; "
+               "list each term once")
     reading = meta.get("further_reading") or []
     low, high = LIMITS["further_reading"]
     if not isinstance(reading, list) or not low <= len(reading) <= high:
@@ -529,6 +533,10 @@ def front_matter_problems(page: Page, record: Chapter | None, glossary: set[str]
                f"in further_reading (line {listed[item['key']]}); list each work once")
         else:
             listed[item["key"]] = page.line_of("further_reading", index, "key")
+        if isinstance(item, dict) and isinstance(item.get("why"), str):
+            for cited in citations.check(item["why"], bib_keys, page.rel):
+                at(page.line_of("further_reading", index, "why"), f"further_reading why: "
+                   f"{cited.message}")
     return problems
 
 

@@ -14,7 +14,7 @@ from .problems import Problem
 from .sources import Chapter, Page
 
 FILE = "glossary.md"
-TERM_RE = re.compile(r"^###\s+(?P<term>.+?)\s+\{#(?P<id>[a-z0-9-]+)\}\s*$")
+TERM_RE = re.compile(r"^###\s+(?P<term>.+?)\s+\{\s*#(?P<id>[a-z0-9-]+)\s*\}\s*$")
 _LINK_RE = re.compile(r"\]\((?P<path>(?:\.\./)*glossary\.md)#(?P<id>[a-z0-9-]+)\)")
 
 
