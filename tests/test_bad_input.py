@@ -166,6 +166,21 @@ def test_a_bibliography_that_cannot_be_read_hides_the_citation_checks(tmp_path):
     assert expected in lines[1]
 
 
+@pytest.mark.parametrize("section", ['"Part 3": []', '"Part 3":'])
+def test_an_empty_nav_section_is_located(tmp_path, section):
+    from studyguide import sources
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/a.md").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(f"nav:\n  - a.md\n  - {section}\n", encoding="utf-8")
+    config, lines, _ = sources.load_config(tmp_path)
+    pages, problems = sources.walk_nav(config["nav"], lines, tmp_path / "docs")
+    assert pages == ["a.md"]
+    assert [str(p) for p in problems] == [
+        "mkdocs.yml:3: nav: section 'Part 3' lists no pages; list its pages under it, or "
+        "remove it"]
+
+
 def test_an_external_link_in_the_nav_simply_builds(tmp_path):
     project = copy_project(tmp_path)
     path = project / "mkdocs.yml"
@@ -567,6 +582,20 @@ def test_headings_with_the_same_words_are_located():
     page, _ = sources.parse_page(text, Path("docs/x.md"), "docs/x.md")
     assert [(p.line, p.message[:40]) for p in chapter.repeated_ids(page)] == [
         (9, "the 'Cite this page' section the build a"), (11, "id 'cite-this-page' is the address of th")]
+
+
+def test_a_second_title_and_a_cited_footnote_are_located():
+    from studyguide import chapter, sources
+
+    text = ("---\ntitle: A page\ndescription: Titles.\n---\n\n# A page\n\nText.[^1]\n\n"
+            "```\n# a comment in code\n```\n\n# Another title\n\n"
+            "[^1]: See [@perrin2014accumulating].\n[^2]: No citation, an email@example.org.\n")
+    page, _ = sources.parse_page(text, Path("docs/x.md"), "docs/x.md")
+    assert [str(p) for p in chapter.one_title_and_no_cited_footnotes(page)] == [
+        "docs/x.md:14: a second level-1 heading (the page's title is at line 6); make this one "
+        "'##' or lower",
+        "docs/x.md:16: a footnote holds a citation, which is never formatted there; put the "
+        "citation in the text"]
 
 
 NEVER_CLOSED = ("<{name}> is never closed, so the rest of the page would be shown as HTML with "

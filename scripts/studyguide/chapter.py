@@ -350,6 +350,7 @@ def page_problems(page: Page) -> list[Problem]:
                                 f"{DESCRIPTION_MAX}); shorten it"))
     allowed = PAGE_KEYS | (CHAPTER_KEYS if page.is_chapter else set())
     return (problems + repeated_ids(page) + empty_boxes(page) + unclosed_html(page)
+            + one_title_and_no_cited_footnotes(page)
             + unknown_keys(page, allowed, set() if page.is_chapter else CHAPTER_KEYS))
 
 
@@ -430,6 +431,30 @@ def repeated_ids(page: Page) -> list[Problem]:
                                     f"at line {auto[name]} takes from its words, and that "
                                     f"heading's address would move to '{name}_1'; give this "
                                     "one another id, or give that heading an id with {#…}"))
+    return problems
+
+
+_H1_RE = re.compile(r"^#(?!#)")
+_FOOTNOTE_RE = re.compile(r"^[ \t]{0,3}\[\^[^\]\n]+\]:")
+
+
+def one_title_and_no_cited_footnotes(page: Page) -> list[Problem]:
+    """One level-1 heading, the page's title (a second one clashes with it in the e-book, and
+    a screen reader's outline shows two titles); no citation in a footnote, which pandoc never
+    formats (the page would show '[@key]' as written)."""
+    problems, title = [], None
+    for number, line in prose_lines(page.body, page.body_line):
+        if _H1_RE.match(line):
+            if title is None:
+                title = number
+            else:
+                problems.append(Problem(page.rel, number, f"a second level-1 heading (the "
+                                        f"page's title is at line {title}); make this one "
+                                        "'##' or lower"))
+        footnote = _FOOTNOTE_RE.match(line)
+        if footnote and citations.clusters(line[footnote.end():]):
+            problems.append(Problem(page.rel, number, "a footnote holds a citation, which is "
+                                    "never formatted there; put the citation in the text"))
     return problems
 
 

@@ -583,6 +583,11 @@ def walk_nav(nav, lines: dict[str, int], docs: Path, path: str = "nav") -> tuple
                 visit(child, f"{where}.{index}")
         elif isinstance(item, dict) and len(item) == 1:
             (title, value), = item.items()
+            if value == [] or value is None:  # MkDocs shows an empty section, or drops it
+                problems.append(Problem(CONFIG_FILE, line_of(f"{where}.{title}"), f"nav: "
+                                        f"section '{title}' lists no pages; list its pages "
+                                        "under it, or remove it"))
+                return
             visit(value, f"{where}.{title}")
         else:
             problems.append(Problem(CONFIG_FILE, line_of(where), "nav: each entry is a page path, "
