@@ -123,6 +123,10 @@ def lint(name: str) -> subprocess.CompletedProcess:
         "in the reference; APA 7 lists up to 20 names",
         "names_wrong.bib:31: aresti2013open: page range '169--' lacks a page at one end",
         "names_wrong.bib:41: aresti2014date: date '2014-13-45' is not a date"]),
+    ("isbn_crossref.bib", [
+        "isbn_crossref.bib:1: aresti2016isbn: isbn '9780367894253' is not an ISBN",
+        "isbn_crossref.bib:10: aresti2017crossref: crossref 'nosuch2017book' names no entry in "
+        "the file"]),
     ("parentheses.bib", [
         "parentheses.bib:1: @book( opens an entry with a parenthesis, which pandoc cannot read"]),
     ("bad_keywords.bib", [

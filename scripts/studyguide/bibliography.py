@@ -302,6 +302,12 @@ def load(path: str | Path, root: str | Path | None = None) -> Bibliography:
         )
         entries[key] = entry
         problems += _entry_problems(entry, pyentry, rel, this_year, doi_seen)
+    for entry in entries.values():
+        parent = entry.raw.get("crossref")
+        if parent is not None and parent not in entries:
+            problems.append(Problem(rel, entry.line, f"{entry.key}: crossref '{parent}' names no "
+                                    "entry in the file; give the parent's key, or write its "
+                                    "fields (booktitle, editor, publisher) here"))
     for book, chapter in _edited_books_with_authors(entries):
         problems.append(Problem(rel, book.line, f"{book.key}: edited book entered with author "
                                 f"(the chapter '{chapter}' names these people as its editors); "
@@ -481,6 +487,11 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
             report(f"duplicate DOI {doi} (also on '{doi_seen[doi.lower()]}'); each work once")
         else:
             doi_seen[doi.lower()] = entry.key
+
+    isbn = entry.raw.get("isbn")
+    if isbn is not None and not sources.valid_isbn(isbn):
+        report(f"isbn '{isbn}' is not an ISBN (its check digit is wrong, or it has too few "
+               "digits); copy it from the publisher or a library record")
 
     url = entry.raw.get("url")
     if url is not None and not URL_RE.match(url):
@@ -668,8 +679,6 @@ def _too_many_commas(name: str) -> bool:
 
 
 def _valid_date(text: str) -> bool:
-    import datetime
-
     match = DATE_RE.match(text)
     if not match:
         return False

@@ -393,6 +393,16 @@ def _isbn13(value: str) -> bool:
     return (10 - total % 10) % 10 == int(value[12])
 
 
+def valid_isbn(value: str) -> bool:
+    """An ISBN-13, or an ISBN-10 (its last digit may be X), with or without hyphens, whose
+    check digit is right."""
+    digits = re.sub(r"[\s-]", "", value).upper()
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if ch == "X" else int(ch)) for i, ch in enumerate(digits))
+        return total % 11 == 0
+    return _isbn13(digits)
+
+
 def _parts(items: list, lines, problems: list[Problem]) -> dict:
     """Part number -> title, each part a number with a title; problems added in place."""
     parts: dict = {}
