@@ -140,6 +140,19 @@ def test_locator_without_comma_is_reported_not_crashed():
         "locator, like [@key, p. 12]"]
 
 
+def test_a_citation_inside_a_links_text_is_located():
+    """`[the study [@key]](…)` put a link (the citation) inside a link."""
+    text = ("One [study [@perrin2014accumulating]](https://example.org/) here.\n"
+            "Two [study](https://example.org/) [@perrin2014accumulating], fine.\n"
+            "`[in code [@perrin2014accumulating]](x)` and [@perrin2014accumulating](x).\n")
+    assert [str(p) for p in citations.check(text, KEYS, "p.md")] == [
+        "p.md:1: citation [@perrin2014accumulating] is inside a link's text, which would put a "
+        "link inside a link; move it after the link: […](…) [@perrin2014accumulating]"]
+    html = __import__("markdown").markdown(text.split("\n")[0])
+    # the citation sits inside the one link, where it would become a link of its own
+    assert html.count("<a ") == 1 and "study [@perrin2014accumulating]</a>" in html
+
+
 def test_email_addresses_in_brackets_are_not_citations():
     text = "Write to [guide@example.org](mailto:guide@example.org) or [x@y.com] or guide@example.org."
     assert citations.find(text) == []

@@ -212,10 +212,24 @@ def check(markdown: str, known_keys, rel_path: str, root: Path | None = None,
             if cluster.narrative:
                 hint += " (write \\@ for an '@' that is not a citation)"
             problems.append(Problem(rel_path, cite.line, f"unknown citation key '{cite.key}'{hint}"))
-    problems += bracket_problems(markdown, rel_path)
+    problems += bracket_problems(markdown, rel_path) + linked_citations(markdown, rel_path)
     if root is not None:
         problems += snippet_problems(markdown, rel_path, root)
     return problems
+
+
+_LINK_TEXT_RE = re.compile(r"\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(")
+
+
+def linked_citations(markdown: str, rel_path: str) -> list[Problem]:
+    """A citation inside a link's text (`[the study [@key]](https://…)`): the page would hold
+    a link inside a link."""
+    spans = [(m.start("text"), m.end("text")) for m in _LINK_TEXT_RE.finditer(markdown)]
+    return [Problem(rel_path, cluster.line, f"citation {cluster.text} is inside a link's text, "
+                    "which would put a link inside a link; move it after the link: "
+                    f"[…](…) {cluster.text}")
+            for cluster in clusters(markdown)
+            if any(start <= cluster.start < end for start, end in spans)]
 
 
 _OPEN_RE = re.compile(r"\[-?@")
