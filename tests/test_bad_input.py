@@ -706,6 +706,7 @@ LOOK_ALIKE = ("this comment looks like a guide marker but is not read as one, an
           "<!-- guide:helpline … -->")]),
     ('Call <!-- guide:helpline name="samaritans" -->. <!-- A note for editors. -->', []),
     ('```\n<!-- Guide:helpline -->\n```', []),
+    ('Write `<!-- Guide:helpline -->` or `<!-- guide:nosuch -->` in code.', []),
 ])
 def test_a_comment_that_looks_like_a_marker_is_located(comment, expected):
     """`<!-- Guide:helpline … -->` (or one spread over lines) vanished from the page, and the
@@ -714,6 +715,16 @@ def test_a_comment_that_looks_like_a_marker_is_located(comment, expected):
 
     found = markers.problems(f"# Help\n\n{comment}\n", "docs/x.md", "x.md", False)
     assert [(p.line, p.message) for p in found] == expected
+
+
+def test_a_marker_shown_as_code_stays_code():
+    """`<!-- guide:helpline … -->` in inline code was expanded, so the code showed the number."""
+    from studyguide import markers
+
+    line = 'Write `<!-- guide:helpline name="samaritans" -->` for <!-- guide:helpline name="samaritans" -->.'
+    expanded = markers.expand(line, {"helpline": lambda marker: "116 123"})
+    assert expanded == 'Write `<!-- guide:helpline name="samaritans" -->` for 116 123.'
+    assert [m.name for m in markers.find(line)] == ["helpline"]
 
 
 def test_a_self_check_question_is_plain_text_on_the_page():

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .mdlines import code_mask
+from .mdlines import code_mask, outside_code_spans, without_code_spans
 from .problems import Problem
 
 MARKER_RE = re.compile(r"<!--\s*guide:(?P<name>[A-Za-z0-9_-]*)(?P<args>(?:[^-]|-(?!->))*?)\s*-->")
@@ -65,7 +65,7 @@ def find(markdown: str, first_line: int = 1) -> list[Marker]:
                                              first_line):
         if in_code:
             continue
-        for match in MARKER_RE.finditer(line):
+        for match in MARKER_RE.finditer(without_code_spans(line)):  # `<!-- guide:x -->` is text
             args = {m.group("key"): m.group("value") for m in ARG_RE.finditer(match.group("args"))}
             found.append(Marker(match.group("name"), args, number))
     return found
@@ -121,7 +121,7 @@ def _look_alikes(markdown: str, rel: str, first_line: int) -> list[Problem]:
     """A comment that starts like a marker but is not read as one (`<!-- Guide:… -->`, one
     spread over lines, a space before the colon): it would vanish from the page, and what it
     stands for (a helpline's number, say) with it."""
-    text = "\n".join("" if in_code else line
+    text = "\n".join("" if in_code else without_code_spans(line)
                      for line, in_code in zip(markdown.split("\n"), code_mask(markdown)))
     problems = []
     for match in COMMENT_RE.finditer(text):
@@ -149,5 +149,6 @@ def expand(markdown: str, handlers: dict[str, Callable[[Marker], str]]) -> str:
             args = {m.group("key"): m.group("value") for m in ARG_RE.finditer(match.group("args"))}
             return handler(Marker(match.group("name"), args, number))
 
-        lines[index] = MARKER_RE.sub(replace, lines[index])
+        lines[index] = outside_code_spans(lines[index],
+                                          lambda text: MARKER_RE.sub(replace, text))
     return "\n".join(lines)
