@@ -717,6 +717,27 @@ def test_a_comment_that_looks_like_a_marker_is_located(comment, expected):
     assert [(p.line, p.message) for p in found] == expected
 
 
+@pytest.mark.parametrize("body, flagged", [
+    ("## Check\n\n    <!-- guide:self-check -->\n", True),
+    ("!!! note\n\n    Text.\n\n        <!-- guide:self-check -->\n", True),
+    ("## Check\n\n<!-- guide:self-check -->\n", False),
+    ("!!! note\n\n    <!-- guide:self-check -->\n", False),
+    ("1. A step.\n\n    <!-- guide:self-check -->\n", False),
+    ("Text of a paragraph\n    <!-- guide:self-check -->\n", False),
+])
+def test_a_marker_indented_like_code_is_located(body, flagged):
+    """`    <!-- guide:self-check -->` under its heading showed the self-check's markup as code.
+    Python-Markdown itself says which markers land in a code block."""
+    import markdown
+
+    from studyguide import markers
+
+    html = markdown.markdown(body, extensions=["admonition"])
+    assert ("<code>&lt;!-- guide:" in html) is flagged, html
+    found = [p.message for p in markers.problems(body, "docs/x.md", "x.md", True)]
+    assert bool(found) is flagged and all("indented like code" in m for m in found), found
+
+
 def test_a_marker_shown_as_code_stays_code():
     """`<!-- guide:helpline … -->` in inline code was expanded, so the code showed the number."""
     from studyguide import markers

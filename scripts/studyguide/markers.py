@@ -102,7 +102,7 @@ def problems(markdown: str, rel: str, src: str, is_chapter: bool, first_line: in
                 ", ".join(f"docs/{s}" for s in sorted(spec.where))
             found.append(Problem(rel, marker.line, f"marker 'guide:{marker.name}' belongs only "
                                  f"on {where}; remove it here"))
-    found += _look_alikes(markdown, rel, first_line)
+    found += _look_alikes(markdown, rel, first_line) + _indented_as_code(markdown, rel, first_line)
     for number, (line, in_code) in enumerate(zip(markdown.split("\n"), code_mask(markdown)),
                                              first_line):
         for match in [] if in_code else BARE_RE.finditer(line):
@@ -111,6 +111,35 @@ def problems(markdown: str, rel: str, src: str, is_chapter: bool, first_line: in
                 found.append(Problem(rel, number, f"comment '<!-- {match.group('name')} … -->' "
                                      f"looks like a marker; write <!-- guide:{close[0]} -->"))
     return found
+
+
+CONTAINER_RE = re.compile(r"^[ \t]*(?:!!!|\?\?\?|[-*+][ \t]|\d+[.)][ \t]|<\w[^>]*\bmarkdown\b)")
+
+
+def _indent(line: str) -> int:
+    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+
+
+def _indented_as_code(markdown: str, rel: str, first_line: int) -> list[Problem]:
+    """A marker indented four spaces more than the text it belongs to, after a blank line:
+    Markdown reads it as an indented code block, and the page would show the marker's output
+    (a self-check's raw markup) as code."""
+    lines = markdown.split("\n")
+    mask = code_mask(markdown)
+    problems = []
+    for index, line in enumerate(lines):
+        if mask[index] or not MARKER_RE.search(without_code_spans(line)):
+            continue
+        depth = _indent(line)
+        if depth < 4 or (index and lines[index - 1].strip()):
+            continue  # at the margin, or the continuation of a paragraph
+        above = next((lines[i] for i in range(index - 1, -1, -1)
+                      if lines[i].strip() and _indent(lines[i]) < depth), "")
+        if not CONTAINER_RE.match(above) and depth - _indent(above) >= 4:
+            problems.append(Problem(rel, first_line + index, "this marker is indented like code "
+                                    f"({depth} spaces), so Markdown would show it as code; "
+                                    "indent it as far as the text it belongs to"))
+    return problems
 
 
 COMMENT_RE = re.compile(r"<!--(?P<body>.*?)-->", re.S)
