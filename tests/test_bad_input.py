@@ -589,13 +589,17 @@ def test_a_second_title_and_a_cited_footnote_are_located():
 
     text = ("---\ntitle: A page\ndescription: Titles.\n---\n\n# A page\n\nText.[^1]\n\n"
             "```\n# a comment in code\n```\n\n# Another title\n\n"
-            "[^1]: See [@perrin2014accumulating].\n[^2]: No citation, an email@example.org.\n")
+            "[^1]: See [@perrin2014accumulating].\n[^2]: No citation, an email@example.org.\n"
+            "*[IPA]: Interpretative phenomenological analysis [@smith2009interpretative]\n"
+            "*[HMP]: His Majesty's Prison\n")
     page, _ = sources.parse_page(text, Path("docs/x.md"), "docs/x.md")
     assert [str(p) for p in chapter.one_title_and_no_cited_footnotes(page)] == [
         "docs/x.md:14: a second level-1 heading (the page's title is at line 6); make this one "
         "'##' or lower",
         "docs/x.md:16: a footnote holds a citation, which is never formatted there; put the "
-        "citation in the text"]
+        "citation in the text",
+        "docs/x.md:18: an abbreviation's definition holds a citation, which is never formatted "
+        "there; put the citation in the text"]
 
 
 NEVER_CLOSED = ("<{name}> is never closed, so the rest of the page would be shown as HTML with "

@@ -435,13 +435,15 @@ def repeated_ids(page: Page) -> list[Problem]:
 
 
 _H1_RE = re.compile(r"^#(?!#)")
-_FOOTNOTE_RE = re.compile(r"^[ \t]{0,3}\[\^[^\]\n]+\]:")
+# `[^note]: …`, `*[IPA]: …` and `[name]: https://… "title"`: no citation is formatted there.
+_FOOTNOTE_RE = re.compile(r"^[ \t]{0,3}\*?\[[^\]\n]+\]:")
 
 
 def one_title_and_no_cited_footnotes(page: Page) -> list[Problem]:
     """One level-1 heading, the page's title (a second one clashes with it in the e-book, and
-    a screen reader's outline shows two titles); no citation in a footnote, which pandoc never
-    formats (the page would show '[@key]' as written)."""
+    a screen reader's outline shows two titles); no citation in a footnote, an abbreviation's
+    definition or a link definition, where none is formatted (the page would show '[@key]'
+    as written, or markup inside a tooltip)."""
     problems, title = [], None
     for number, line in prose_lines(page.body, page.body_line):
         if _H1_RE.match(line):
@@ -453,8 +455,10 @@ def one_title_and_no_cited_footnotes(page: Page) -> list[Problem]:
                                         "'##' or lower"))
         footnote = _FOOTNOTE_RE.match(line)
         if footnote and citations.clusters(line[footnote.end():]):
-            problems.append(Problem(page.rel, number, "a footnote holds a citation, which is "
-                                    "never formatted there; put the citation in the text"))
+            what = "an abbreviation's definition" if line.lstrip().startswith("*[") else \
+                "a footnote" if line.lstrip().startswith("[^") else "a link definition"
+            problems.append(Problem(page.rel, number, f"{what} holds a citation, which is never "
+                                    "formatted there; put the citation in the text"))
     return problems
 
 
