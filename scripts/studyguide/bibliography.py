@@ -63,6 +63,17 @@ KNOWN_FIELDS = {
     "keywords", "unverified",
 }
 ENTRY_IN_PARENTHESES_RE = re.compile(r"^[ \t]*@(?P<type>[A-Za-z]+)[ \t]*\(", re.M)
+LATEX_COMMAND_RE = re.compile(r"\\([A-Za-z]+)")
+# The commands whose text pandoc keeps in a .bib: formatting, accents, letters, dots and
+# quotes (tests/test_bibliography.py checks each against pandoc). Not \mbox, \href or
+# \textendash: pandoc drops what they hold.
+LATEX_COMMANDS = {
+    "emph", "textit", "textbf", "textsc", "textsf", "texttt", "textrm", "textup", "textsl",
+    "textnormal", "url", "nolinkurl", "mkbibquote", "enquote",
+    "ss", "o", "O", "ae", "AE", "oe", "OE", "aa", "AA", "l", "L", "i", "j",
+    "u", "v", "H", "c", "d", "b", "t", "k", "r",
+    "ldots", "dots", "textquoteleft", "textquoteright", "textquotedblleft",
+    "textquotedblright", "textsuperscript", "textsubscript"}
 SUFFIX_RE = re.compile(r"^(?:Jr|Sr|I{1,3}|IV|V|VI{1,3})\.?$")
 DATE_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
 ENTRY_WITHOUT_AT_RE = re.compile(r"^[ \t]*(?P<type>[A-Za-z]+)[ \t]*\{[ \t]*(?P<key>[^\s,{}=]+)"
@@ -487,6 +498,13 @@ def _entry_problems(entry: Entry, pyentry, rel: str, this_year: int, doi_seen) -
             report(f"duplicate DOI {doi} (also on '{doi_seen[doi.lower()]}'); each work once")
         else:
             doi_seen[doi.lower()] = entry.key
+
+    for name, value in sorted(entry.raw.items()):
+        unknown = sorted({m.group(1) for m in LATEX_COMMAND_RE.finditer(value)} - LATEX_COMMANDS)
+        if unknown:
+            report(f"{name} uses \\{unknown[0]}, a LaTeX command pandoc does not know: it drops "
+                   "the command and its text; write the text plainly (accents as {\\\"u} or as "
+                   "the letter itself)")
 
     isbn = entry.raw.get("isbn")
     if isbn is not None and not sources.valid_isbn(isbn):
