@@ -153,6 +153,14 @@ def test_a_citation_inside_a_links_text_is_located():
     assert html.count("<a ") == 1 and "study [@perrin2014accumulating]</a>" in html
 
 
+def test_a_locator_range_without_its_last_page_is_reported():
+    problems = citations.check("See [@perrin2014accumulating, pp. 12--] and "
+                               "[@perrin2014accumulating, pp. 12--15].", KEYS, "p.md")
+    assert [str(p) for p in problems] == [
+        "p.md:1: citation [@perrin2014accumulating, pp. 12--]: the page range lacks its last page "
+        "(pandoc would print 'pp. 12–12'); give both, like [@key, pp. 12--15]"]
+
+
 def test_email_addresses_in_brackets_are_not_citations():
     text = "Write to [guide@example.org](mailto:guide@example.org) or [x@y.com] or guide@example.org."
     assert citations.find(text) == []

@@ -157,6 +157,9 @@ def _clusters(markdown: str) -> tuple[Cluster, ...]:
         elif any(c.malformed for c in cites):
             problem = (f"citation {source}: put a comma between the key and the locator, "
                        "like [@key, p. 12]")
+        elif any(re.search(r"\d\s*[-–—]+\s*$", c.locator) for c in cites):
+            problem = (f"citation {source}: the page range lacks its last page (pandoc would "
+                       "print 'pp. 12–12'); give both, like [@key, pp. 12--15]")
         found.append(Cluster(block.start(), block.end(), line, source, False, cites, problem))
         taken.append((block.start(), block.end()))
     starts_taken = [a for a, _ in taken]  # in text order, never overlapping
