@@ -1,0 +1,79 @@
+"""In headless Chromium (the system's), on a phone's screen: focus is never hidden under the
+sticky header, the menu (drawer) works from the keyboard, text at 200% neither scrolls the
+page sideways nor hides the menu's labels, and the offline controls keep the keyboard's place."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PHONE = dict(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
+             has_touch=True, reduced_motion="reduce")
+
+# The focused element's box, and those of what stays on top of the page: the sticky header and
+# the theme's "Back to top" button while it is shown.
+BOXES = """() => {
+  const box = (e) => { const r = e.getBoundingClientRect();
+                       return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+  const focused = document.activeElement;
+  const top = document.querySelector('.md-top');
+  const shown = top && !top.hidden && !top.classList.contains('md-top--hidden')
+                && getComputedStyle(top).opacity !== '0' && getComputedStyle(top).visibility !== 'hidden';
+  return {
+    what: focused.outerHTML.slice(0, 80),
+    inside: !!focused.closest('.md-header, .md-top') || focused === document.body,
+    focused: box(focused), header: box(document.querySelector('.md-header')),
+    top: shown ? box(top) : null,
+  };
+}"""
+
+
+def overlaps(a: dict, b: dict | None) -> bool:
+    return b is not None and a["top"] < b["bottom"] and b["top"] < a["bottom"] \
+        and a["left"] < b["right"] and b["left"] < a["right"]
+
+
+def double_the_text(page) -> None:
+    """The reader's text size at 200%: the root font size doubled (the theme sizes in rem)."""
+    page.evaluate("""() => { const root = document.documentElement;
+      root.style.fontSize = 2 * parseFloat(getComputedStyle(root).fontSize) + 'px'; }""")
+    page.wait_for_timeout(100)
+
+
+def test_shift_tab_never_leaves_focus_under_the_header_or_back_to_top(browser, base_url):
+    """Tabbing backwards up a chapter page, each link the browser scrolls to stops below the
+    sticky header and clear of "Back to top", which the theme shows while the page scrolls up
+    (WCAG 2.4.11)."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-2/")
+    page.locator(".md-footer a").last.focus()
+    hidden, seen = [], 0
+    for _ in range(150):
+        page.keyboard.press("Shift+Tab")
+        page.wait_for_timeout(30)  # the theme shows "Back to top" on the next frame
+        boxes = page.evaluate(BOXES)
+        if boxes["inside"]:
+            continue
+        seen += 1
+        if overlaps(boxes["focused"], boxes["header"]) or overlaps(boxes["focused"], boxes["top"]):
+            hidden.append(boxes)
+    context.close()
+    assert seen > 100
+    assert hidden == []
+
+
+@pytest.mark.parametrize("address, target", [("chapters/chapter-2/#ch2-q4", "ch2-q4"),
+                                             ("glossary/#m", "m")])
+def test_an_anchor_lands_just_below_the_header(browser, base_url, address, target):
+    """A seminar question's permalink and a glossary letter: in full view under the header,
+    and not a screen's worth further down."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(base_url + address)
+    page.wait_for_timeout(300)
+    header = page.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
+    top = page.evaluate(f"document.getElementById('{target}').getBoundingClientRect().top")
+    context.close()
+    assert header <= top <= header + 48, (header, top)
