@@ -77,3 +77,64 @@ def test_an_anchor_lands_just_below_the_header(browser, base_url, address, targe
     top = page.evaluate(f"document.getElementById('{target}').getBoundingClientRect().top")
     context.close()
     assert header <= top <= header + 48, (header, top)
+
+
+IN_DRAWER = """() => { const e = document.activeElement, box = e.getBoundingClientRect();
+  const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return !!e.closest('.md-sidebar--primary') && e.matches('a[href]') && e.contains(top); }"""
+DRAWER_OPEN = "document.getElementById('__drawer').checked"
+
+
+def is_focused(locator) -> bool:
+    return locator.evaluate("e => e === document.activeElement")
+
+
+@pytest.mark.parametrize("key", ["Enter", " "])
+def test_the_menu_opens_and_closes_from_the_keyboard(browser, base_url, key):
+    """The menu is a named button in the Tab order; Enter or Space opens it, Tab goes on into
+    its links (one the reader can see), Escape closes it and focus is back on the button."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    page.goto(base_url + "chapters/chapter-2/")
+    menu = page.get_by_role("button", name="Open the navigation")
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if is_focused(menu):
+            break
+    assert is_focused(menu) and menu.get_attribute("aria-expanded") == "false"
+    page.keyboard.press(key)
+    page.wait_for_timeout(300)
+    assert page.evaluate(DRAWER_OPEN)
+    close = page.get_by_role("button", name="Close the navigation")
+    assert is_focused(close) and close.get_attribute("aria-expanded") == "true"
+    assert page.locator("#" + close.get_attribute("aria-controls")).evaluate(
+        "e => e.classList.contains('md-sidebar--primary')")
+    page.keyboard.press("Tab")
+    assert page.evaluate(IN_DRAWER)
+    page.keyboard.press("Shift+Tab")
+    assert is_focused(close)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # on in the drawer (Escape works from anywhere in it)
+    assert page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    assert not page.evaluate(DRAWER_OPEN)
+    assert is_focused(menu)
+    context.close()
+
+
+def test_the_menu_opened_by_a_tap_is_left_with_tab_and_escape(browser, base_url):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-2/")
+    page.locator('label.md-header__button[for="__drawer"]').tap()
+    page.wait_for_timeout(300)
+    assert page.evaluate(DRAWER_OPEN)
+    page.keyboard.press("Tab")
+    assert page.evaluate(IN_DRAWER)
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    assert not page.evaluate(DRAWER_OPEN)
+    assert is_focused(page.get_by_role("button", name="Open the navigation"))
+    context.close()
