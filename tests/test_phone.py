@@ -138,3 +138,20 @@ def test_the_menu_opened_by_a_tap_is_left_with_tab_and_escape(browser, base_url)
     assert not page.evaluate(DRAWER_OPEN)
     assert is_focused(page.get_by_role("button", name="Open the navigation"))
     context.close()
+
+
+@pytest.mark.parametrize("width, size", [(320, "200%"), (360, "40px")])
+def test_large_text_does_not_scroll_a_chapter_page_sideways(browser, base_url, width, size):
+    """WCAG 1.4.10 (reflow): with the text at 200% of the browser's size (32 px) on a 320 px
+    screen, and at twice the theme's own (20 px) on a 360 px one, the reference list's "In the
+    bibliography · Back to text" wraps instead of widening the page. A fixed layout viewport
+    (not a phone's, which would widen to fit what overflows)."""
+    context = browser.new_context(viewport={"width": width, "height": 740}, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-2/")
+    page.evaluate(f"document.documentElement.style.fontSize = '{size}'")
+    page.wait_for_timeout(100)
+    assert page.locator(".references .ref-links").count() > 5
+    widths = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+    context.close()
+    assert widths[0] <= widths[1] == width
