@@ -155,3 +155,32 @@ def test_large_text_does_not_scroll_a_chapter_page_sideways(browser, base_url, w
     widths = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
     context.close()
     assert widths[0] <= widths[1] == width
+
+
+def test_the_drawer_fits_the_screen_with_large_text(browser, base_url):
+    """With twice the theme's text size on a 360 px phone the open drawer is no wider than the
+    screen: its labels, titles and section arrows are all on it, the titles are not cut short,
+    and closed, the drawer is wholly off the screen."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-2/")
+    double_the_text(page)
+    assert page.evaluate("document.querySelector('.md-sidebar--primary').getBoundingClientRect().right") <= 0
+    page.locator('label.md-header__button[for="__drawer"]').tap()
+    page.wait_for_timeout(300)
+    found = page.evaluate("""() => {
+      const drawer = document.querySelector('.md-sidebar--primary').getBoundingClientRect();
+      // What is on the screen: the levels the drawer has not slid in start off its right edge.
+      const shown = Array.from(document.querySelectorAll(
+          '.md-sidebar--primary :is(.md-nav__link, .md-nav__title, .md-nav__icon)'))
+        .filter(e => e.checkVisibility({visibilityProperty: true}))
+        .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.left < innerWidth; });
+      return {drawer: drawer.right, width: innerWidth, shown: shown.length,
+              off: shown.filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+                        .map(e => e.className + ' ' + e.textContent.trim().slice(0, 30)),
+              cut: shown.filter(e => e.matches('.md-nav__title') && e.scrollWidth > e.clientWidth + 1)
+                        .map(e => e.textContent.trim())};
+    }""")
+    context.close()
+    assert found["drawer"] <= found["width"] and found["shown"] > 10
+    assert found["off"] == [] and found["cut"] == []
