@@ -184,3 +184,22 @@ def test_the_drawer_fits_the_screen_with_large_text(browser, base_url):
     context.close()
     assert found["drawer"] <= found["width"] and found["shown"] > 10
     assert found["off"] == [] and found["cut"] == []
+
+
+@pytest.mark.parametrize("address", ["chapters/chapter-2/", "about/"])
+def test_the_next_page_title_in_the_footer_is_shown_whole_with_large_text(browser, base_url, address):
+    """With twice the theme's text size on a 360 px phone the footer's "Next" title wraps in
+    full (the theme's one line showed "A…"), on at least half the screen's width."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(base_url + address)
+    double_the_text(page)
+    title = page.evaluate("""() => {
+      const e = document.querySelector('.md-footer__link--next .md-footer__title .md-ellipsis');
+      const r = e.getBoundingClientRect();
+      return {width: r.width, right: r.right, screen: innerWidth, text: e.textContent.trim(),
+              hidden: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1};
+    }""")
+    context.close()
+    assert len(title["text"]) > 5 and not title["hidden"], title
+    assert title["width"] >= title["screen"] / 2 and title["right"] <= title["screen"], title
