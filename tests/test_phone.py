@@ -4,7 +4,14 @@ page sideways nor hides the menu's labels, and the offline controls keep the key
 
 from __future__ import annotations
 
+import re
+import shutil
+import time
+
 import pytest
+
+from conftest import SUB_PATH
+from studyguide import devserver
 
 pytestmark = pytest.mark.browser
 
@@ -203,3 +210,39 @@ def test_the_next_page_title_in_the_footer_is_shown_whole_with_large_text(browse
     context.close()
     assert len(title["text"]) > 5 and not title["hidden"], title
     assert title["width"] >= title["screen"] / 2 and title["right"] <= title["screen"], title
+
+
+@pytest.fixture
+def own_origin(site_dir, tmp_path):
+    """A copy of the built site on a port of its own, so its own service worker and caches (as
+    tests/test_offline.py serves it)."""
+    served = tmp_path / "served"
+    shutil.copytree(site_dir, served)
+    with devserver.serve(served, SUB_PATH) as url:
+        yield url
+
+
+FOCUSED = "document.activeElement.matches('[data-guide-offline-{}]')"
+STATUS = "document.querySelector('[data-guide-offline-status]').textContent.startsWith('{}')"
+
+
+def test_the_offline_controls_keep_the_keyboard_focus(browser, own_origin):
+    """Enter on "Save the guide for offline reading" disables it: focus goes on to Cancel, not
+    to the start of the page; once saved, to "Remove the saved copy"; once that is removed (and
+    hidden), back to Save."""
+    context = browser.new_context(**PHONE)
+    context.route(re.compile(r".*/downloads/.*"), lambda route: (time.sleep(0.1), route.continue_()))
+    page = context.new_page()
+    page.goto(own_origin)
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    page.locator("[data-guide-offline-save]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-guide-offline-cancel]:visible")
+    assert page.evaluate(FOCUSED.format("cancel"))
+    page.wait_for_function(STATUS.format("Saved."), timeout=60000)
+    assert page.evaluate(FOCUSED.format("remove"))
+    page.keyboard.press("Enter")
+    page.wait_for_function(STATUS.format("The saved copy has been removed"), timeout=30000)
+    assert page.is_hidden("[data-guide-offline-remove]")
+    assert page.evaluate(FOCUSED.format("save"))
+    context.close()
