@@ -156,3 +156,71 @@
 
   window.studyGuide.onPage(checkCurrentPalette);
 })();
+
+/* --- The menu on small screens (the theme's drawer) -------------------------------------------
+   The theme opens its drawer with a label for a hidden checkbox: no name, no Tab stop, no keys.
+   A real button goes inside the label, round its icon: named "Open the navigation" or "Close
+   the navigation", with aria-expanded, and worked by Enter and Space as any button is (a label
+   may not take the button role). Tab from it goes into the open drawer and Shift+Tab from the
+   drawer's first control comes back; Escape closes the drawer and puts focus back on the
+   button; the drawer closes when focus moves on past it, to the page it covers. The checkbox
+   is toggled with click(), as the theme does itself, so that its own code sees the change. */
+(function () {
+  "use strict";
+
+  var toggle = document.getElementById("__drawer");
+  var label = document.querySelector('label.md-header__button[for="__drawer"]');
+  var drawer = document.querySelector(".md-sidebar--primary");
+  if (!toggle || !label || !drawer) return;
+
+  drawer.id = drawer.id || "guide-drawer";
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "guide-drawer-button";
+  button.setAttribute("aria-controls", drawer.id);
+  while (label.firstChild) button.appendChild(label.firstChild);
+  label.appendChild(button);
+  label.classList.add("guide-drawer-label");
+  /* A click on a button inside a label does not reach the label's checkbox: toggle it here. */
+  button.addEventListener("click", function () { toggle.click(); });
+
+  function sync() {
+    button.setAttribute("aria-expanded", String(toggle.checked));
+    button.setAttribute("aria-label", toggle.checked ? "Close the navigation" : "Open the navigation");
+    if (!toggle.checked && drawer.contains(document.activeElement)) button.focus();
+  }
+  /* The drawer's controls that can be seen: the theme slides a section's level over the one
+     above it, whose links stay in the Tab order under it. */
+  function controls() {
+    return Array.prototype.filter.call(drawer.querySelectorAll("a[href], label[tabindex], input, button"),
+      function (el) {
+        var box = el.getBoundingClientRect();
+        var top = box.width && document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return el.tabIndex >= 0 && top && el.contains(top) && getComputedStyle(el).visibility === "visible";
+      });
+  }
+
+  button.addEventListener("keydown", function (event) {
+    if (event.key === "Tab" && !event.shiftKey && toggle.checked && controls().length) {
+      event.preventDefault();
+      controls()[0].focus();
+    }
+  });
+  drawer.addEventListener("keydown", function (event) {
+    if (event.key === "Tab" && event.shiftKey && event.target === controls()[0]) {
+      event.preventDefault();
+      button.focus();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !toggle.checked) return;
+    toggle.click();
+    button.focus();
+  });
+  document.addEventListener("focusin", function (event) {
+    if (toggle.checked && event.target !== button && !drawer.contains(event.target)) toggle.click();
+  });
+  toggle.addEventListener("change", sync);
+  addEventListener("pageshow", sync);               /* main.html may have closed it */
+  sync();
+})();

@@ -107,12 +107,23 @@
   const refresh = () => ask({ type: "status" }).then(show);
   refresh();
 
+  /* A button that is pressed and then disabled or hidden would drop the keyboard's focus to the
+     start of the page: it moves to the control that takes over (Cancel while saving, then Save
+     or Remove), unless the reader has moved on elsewhere. */
+  function refocus(...from) {
+    const now = document.activeElement;
+    if (now && now !== document.body && !from.includes(now)) return;
+    const next = [save, remove].find((button) => !button.hidden && !button.disabled);
+    if (next) next.focus();
+  }
+
   save.addEventListener("click", async () => {
     save.disabled = true;
     remove.hidden = true;
     cancel.hidden = false;
     progress.hidden = false;
     progress.value = 0;
+    cancel.focus();
     status.textContent = "Saving the guide…";
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
     let spoken = Date.now();
@@ -130,6 +141,7 @@
     cancel.hidden = true;
     progress.hidden = true;
     await refresh();
+    refocus(cancel, save);
     status.textContent = {
       done: "Saved. The whole guide can now be read and searched on this device without a connection.",
       cancelled: "Cancelled. What was already saved stays on this device until you remove it.",
@@ -147,6 +159,7 @@
     const reply = await ask({ type: "remove" });
     remove.disabled = false;
     await refresh();
+    refocus(remove);
     status.textContent = reply.type === "removed"
       ? "The saved copy has been removed from this device."
       : "The saved copy could not be removed. Your browser's settings for this site can remove it.";
