@@ -298,18 +298,15 @@ def theme_key_problems(page: Page, root: Path) -> list[Problem]:
     def at(key: str, message: str) -> None:
         problems.append(Problem(page.rel, page.line_of(key), f"front matter: {message}"))
 
-    def found(relative: str) -> bool:
-        return theme_file(root, relative)
-
     for key in ("template", "icon", "status", "subtitle"):
         if key in meta and not (isinstance(meta[key], str) and meta[key].strip()):
             at(key, f"'{key}' must be text (one line; quote it)")
     if isinstance(meta.get("template"), str) and meta["template"].strip() \
-            and not found(meta["template"]):
+            and not theme_file(root, meta["template"]):
         at("template", f"template '{meta['template']}' is neither in {OVERRIDES}/ nor in the "
            "theme; name an existing template (main.html is the default), or remove the key")
     if isinstance(meta.get("icon"), str) and meta["icon"].strip() \
-            and not found(f".icons/{meta['icon']}.svg"):
+            and not theme_file(root, f".icons/{meta['icon']}.svg"):
         at("icon", f"icon '{meta['icon']}' is not one of the theme's icons; write it as "
            "material/book-open-variant (a set, a slash, the icon's name), or remove the key")
     if "search" in meta:
