@@ -26,7 +26,7 @@ from mkdocs.structure.toc import get_toc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from studyguide import (buildcache, ebook, offline, printguide, reading, rebuild,  # noqa: E402
+from studyguide import (assets, buildcache, ebook, offline, printguide, reading, rebuild,  # noqa: E402
                         redirects, render, search, sitecheck, site, themefix)
 from studyguide.problems import Problem  # noqa: E402
 
@@ -80,6 +80,9 @@ def on_config(config):
 def on_files(files, config):
     guide = _state["guide"]
     _state["sources"] = {f.dest_uri: f"docs/{f.src_uri}" for f in files if f.abs_src_path}
+    for file in files.media_files():  # the guide's own styles and scripts, served lighter
+        if file.abs_src_path and assets.is_own(file.src_uri):
+            file.content_string = assets.served(file.src_uri, file.content_string)
     for path, content in guide.downloads(_state["store"]).items():
         files.append(File.generated(config, path, content=content))
     for path, content in _made("handouts", guide.handouts).items():
