@@ -82,7 +82,7 @@ def on_files(files, config):
     _state["sources"] = {f.dest_uri: f"docs/{f.src_uri}" for f in files if f.abs_src_path}
     for file in files.media_files():  # the guide's own styles and scripts, served lighter
         if file.abs_src_path and assets.is_own(file.src_uri):
-            file.content_string = assets.served(file.src_uri, file.content_string)
+            file.content_bytes = assets.served_bytes(file.src_uri, file.content_bytes)
     for path, content in guide.downloads(_state["store"]).items():
         files.append(File.generated(config, path, content=content))
     for path, content in _made("handouts", guide.handouts).items():

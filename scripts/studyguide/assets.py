@@ -24,6 +24,16 @@ def is_own(src_uri: str) -> bool:
     return src_uri.startswith(FOLDERS) and src_uri.endswith((".css", ".js"))
 
 
+def served_bytes(src_uri: str, data: bytes) -> bytes:
+    """The file's bytes as served. A file that is not UTF-8 is served as it is: taking its
+    comments out is only a saving, and the browser reads it as before."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    return served(src_uri, text).encode("utf-8")
+
+
 def served(src_uri: str, text: str) -> str:
     """The file as served: `text` without its comments and blank lines."""
     if src_uri.endswith(".css"):

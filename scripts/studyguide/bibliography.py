@@ -685,8 +685,8 @@ def _initials(person) -> str:
 
 
 def _unbraced(text: str) -> str:
-    """The text outside braces."""
-    return "".join(part for part in re.split(r"\{[^{}]*\}", text))
+    """The text outside (innermost) braces."""
+    return re.sub(r"\{[^{}]*\}", "", text)
 
 
 def _too_many_commas(name: str) -> bool:

@@ -18,7 +18,8 @@ from pathlib import Path
 from markdown.extensions.toc import slugify
 
 from . import citations
-from .mdlines import code_mask, prose_lines, without_code_spans
+from .markers import COMMENT_RE  # an HTML comment, a marker included
+from .mdlines import code_mask, prose_lines, without_code, without_code_spans
 from .problems import Problem
 from .sources import OVERRIDES, Chapter, Page, theme_file
 
@@ -222,9 +223,6 @@ def self_checks(page: Page) -> list[SelfCheck]:
     each item in its data file (docs/quiz/<stem>.yml)."""
     return [SelfCheck(item.question, plain_text(item.answer), item.line)
             for item in self_check_items(page)]
-
-
-COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 
 
 def words(text: str) -> int:
@@ -464,17 +462,13 @@ def one_title_and_no_cited_footnotes(page: Page) -> list[Problem]:
 _BLOCK_TAGS = ("article|aside|blockquote|details|div|dl|fieldset|figure|footer|form|header|"
                "main|nav|ol|pre|section|table|ul")
 _BLOCK_TAG_RE = re.compile(rf"<(?P<end>/?)(?P<name>{_BLOCK_TAGS})(?=[\s/>])[^<>]*>", re.I)
-_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 
 
 def unclosed_html(page: Page) -> list[Problem]:
     """An HTML block tag (`<div>`, `<details>`, …) never closed, which leaves the rest of the
     page as raw HTML with its Markdown unconverted; one left open inside another block; and
     an end tag that closes nothing. Tags in code and in HTML comments are not read."""
-    mask = code_mask(page.body)
-    text = "\n".join("" if in_code else without_code_spans(line)
-                     for line, in_code in zip(page.body.split("\n"), mask))
-    text = _COMMENT_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    text = COMMENT_RE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), without_code(page.body))
     problems, open_tags = [], []
     for match in _BLOCK_TAG_RE.finditer(text):
         name = match.group("name").lower()

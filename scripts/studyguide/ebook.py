@@ -82,7 +82,6 @@ QUESTION_ID_RE = re.compile(r"^(?P<lead>[ \t]*\d+\.[ \t]+)\{#(?P<id>[^}\s]+)[^}]
 ANSWER_BLOCK_RE = re.compile(r'^\?\?\?\+?[ \t]+success[ \t]+"Answer"[ \t]*$')
 SELF_CHECK_RE = re.compile(r'^\?\?\?\+?[ \t]+question[ \t]+"(?:\d+\.\s*)?(?P<title>[^"]*)"[ \t]*$')
 LINK_RE = re.compile(r'(?P<open>\]\()(?P<target>[^)\s]+)(?P<rest>(?:[ \t]+"[^"]*")?\))')
-COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 ATTR_LIST_RE = re.compile(r"[ \t]*\{:[^}\n]*\}")
 QUESTION_ANCHOR_RE = re.compile(r"^[a-z]+\d*-q\d+$")
 
@@ -257,7 +256,7 @@ def chapter_markdown(source: Source, record: dict, parts: dict, linker: Linker,
     items = source.meta.get("further_reading") or []
     body = markers.expand(body, {"further-reading": lambda _: further_reading(items),
                                  "helpline": helplines.render_marker})
-    body = COMMENT_RE.sub("", body)
+    body = markers.COMMENT_RE.sub("", body)
     out: list[str] = []
     ending: list[str] = []
     used: set[str] = set()
@@ -303,7 +302,7 @@ def chapter_markdown(source: Source, record: dict, parts: dict, linker: Linker,
 def glossary_markdown(text: str, usage: dict[str, list[tuple[str, str]]]) -> str:
     """The glossary as the book's glossary chapter, each term followed by the chapters using it."""
     body = markers.expand(strip_front_matter(text), {"helpline": helplines.render_marker})
-    body = COMMENT_RE.sub("", body).replace("\\bibliography", "")
+    body = markers.COMMENT_RE.sub("", body).replace("\\bibliography", "")
     out: list[str] = []
     current: str | None = None
 

@@ -15,7 +15,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from . import bibpage, chapter, templates
+from . import bibpage, chapter, markers, templates
 from .sources import Chapter, Page
 
 RATE = 200                     # words a minute: a steady reading pace for study text
@@ -23,7 +23,6 @@ HANDOUTS = "handouts"
 # The level of the group headings on each page that shows the cards (cards are one below).
 LEVELS = {"index.md": 3, "chapters/index.md": 2}
 NOTE_NAMES = {"suicide": "suicide", "self-harm": "self-harm", "sexual-offending": "sexual offending"}
-_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 _ATTR_RE = re.compile(r"\{[#.:][^}\n]*\}")     # attribute lists: {#ch1-q1}, { .class }
 
 
@@ -50,7 +49,7 @@ class Group:
 
 def page_words(page: Page) -> int:
     """Words of the page's own text: the body without comments, attribute lists and citations."""
-    return chapter.words(_ATTR_RE.sub(" ", _COMMENT_RE.sub(" ", page.body)))
+    return chapter.words(_ATTR_RE.sub(" ", markers.COMMENT_RE.sub(" ", page.body)))
 
 
 def reading_minutes(words: int, rate: int = RATE) -> int:

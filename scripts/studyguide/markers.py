@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .mdlines import code_mask, outside_code_spans, without_code_spans
+from .mdlines import code_mask, outside_code_spans, without_code, without_code_spans
 from .problems import Problem
 
 MARKER_RE = re.compile(r"<!--\s*guide:(?P<name>[A-Za-z0-9_-]*)(?P<args>(?:[^-]|-(?!->))*?)\s*-->")
@@ -150,8 +150,7 @@ def _look_alikes(markdown: str, rel: str, first_line: int) -> list[Problem]:
     """A comment that starts like a marker but is not read as one (`<!-- Guide:… -->`, one
     spread over lines, a space before the colon): it would vanish from the page, and what it
     stands for (a helpline's number, say) with it."""
-    text = "\n".join("" if in_code else without_code_spans(line)
-                     for line, in_code in zip(markdown.split("\n"), code_mask(markdown)))
+    text = without_code(markdown)
     problems = []
     for match in COMMENT_RE.finditer(text):
         comment = match.group(0)

@@ -2,7 +2,8 @@
 
 `code_mask()` says which lines lie in fenced code; `prose_lines()` yields the others with their
 1-based numbers; `without_code_spans()` blanks inline code so that nothing inside it is read as
-syntax. Nothing here knows about MkDocs.
+syntax, and `without_code()` does both for a whole text, keeping its lines. Nothing here knows
+about MkDocs.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ def code_mask(markdown: str) -> list[bool]:
 def without_code_spans(line: str) -> str:
     """The line with each inline code span blanked out (same length, so columns still match)."""
     return CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def without_code(markdown: str) -> str:
+    """The text with fenced code emptied and inline code blanked, line for line, so that an
+    offset's line number is still the source's."""
+    return "\n".join("" if in_code else without_code_spans(line)
+                     for line, in_code in zip(markdown.split("\n"), code_mask(markdown)))
 
 
 def prose_lines(markdown: str, first_line: int = 1) -> Iterator[tuple[int, str]]:

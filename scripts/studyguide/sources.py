@@ -320,8 +320,8 @@ def _chapter_entry_problems(item: dict, index: int, line: int, lines: dict[str, 
 
     problems = []
     value = item["chapter"]
-    if isinstance(value, bool) or not CHAPTER_VALUE_RE.match(str(value)) \
-            or not isinstance(value, (int, str)):
+    if isinstance(value, bool) or not isinstance(value, (int, str)) \
+            or not CHAPTER_VALUE_RE.match(str(value)):  # not [3], null, 3.0, true
         problems.append(Problem(CONTENTS_FILE, at("chapter"), f"chapter {value!r} must be a "
                                 "whole number (1, 2, …), introduction or conclusion"))
     for key in ("label", "title"):
