@@ -277,14 +277,15 @@ def test_unsaved_page_shows_the_offline_page(browser, guide):
 def test_save_can_be_cancelled_and_the_copy_removed(browser, guide):
     site, base = guide
     context = browser.new_context()
-    slow = lambda route: (__import__("time").sleep(0.15), route.continue_())  # noqa: E731
-    context.route(re.compile(r".*/downloads/.*"), slow)
+    held = []  # the downloads are held, unanswered, so that the save cannot finish first
+    context.route(re.compile(r".*/downloads/.*"), lambda route: held.append(route))
     page = open_controlled(context, base + "about/")
     page.click("[data-guide-offline-save]")
     page.wait_for_selector("[data-guide-offline-cancel]:visible")
     page.click("[data-guide-offline-cancel]")
     page.wait_for_function("document.querySelector('[data-guide-offline-status]').textContent"
                            ".startsWith('Cancelled.')", timeout=30000)
+    context.unroute_all(behavior="ignoreErrors")
     assert page.is_visible("[data-guide-offline-save]")
     assert page.is_visible("[data-guide-offline-remove]")
     assert "Part of the guide is kept" in page.text_content("[data-guide-offline-state]")
@@ -298,6 +299,27 @@ def test_save_can_be_cancelled_and_the_copy_removed(browser, guide):
     assert kept and all("/assets/" in u or u.endswith(("/503.html", "/manifest.webmanifest"))
                         for u in kept), kept
     assert page.is_hidden("[data-guide-offline-remove]")
+    context.close()
+
+
+@BROWSER
+def test_a_cancel_before_any_file_is_fetched_is_a_cancel(browser, guide):
+    """A cancel that lands while the worker is still drawing up the list of files to fetch
+    stops the save without any fetch failing: it is still reported as cancelled, never as saved."""
+    site, base = guide
+    context = browser.new_context()
+    page = open_controlled(context, base + "about/")
+    reply = page.evaluate("""async () => {
+        const worker = (await navigator.serviceWorker.ready).active;
+        const saving = new MessageChannel();
+        const ended = new Promise((resolve) => { saving.port1.onmessage = (event) => {
+            if (event.data.type !== "progress") resolve(event.data.type); }; });
+        worker.postMessage({ type: "save" }, [saving.port2]);
+        worker.postMessage({ type: "cancel" }, [new MessageChannel().port2]);
+        return await ended;
+    }""")
+    assert reply == "cancelled"
+    assert "/downloads/" not in " ".join(next(iter(cache_keys(page).values())))
     context.close()
 
 

@@ -200,7 +200,10 @@ async function save(port) {
       }
     };
     await Promise.all(Array.from({ length: PARALLEL }, worker));
-    port.postMessage(failed ? { type: "failed", done, total } : { type: "done", done, total });
+    /* A cancel can land while no file is being fetched (while the list is drawn up, or between
+       two files): the workers then stop without an error, and the save is still cancelled. */
+    if (signal.aborted) port.postMessage({ ...(await status()), type: "cancelled" });
+    else port.postMessage(failed ? { type: "failed", done, total } : { type: "done", done, total });
   } catch (error) {
     port.postMessage(signal.aborted ? { ...(await status()), type: "cancelled" }
                                     : { type: "failed", message: String(error) });
