@@ -91,6 +91,46 @@ def test_only_a_whole_conversion_is_taken_from_the_cache():
     assert [buildcache.is_conversion(value) for value in broken] == [False] * len(broken)
 
 
+def test_a_reader_sees_the_old_file_or_the_new_never_half(tmp_path):
+    """Two builds at once (`make serve` beside `make build`) write the same cache files: each
+    reader gets one whole version, and no temporary file is left behind."""
+    import threading
+
+    path = tmp_path / "cache" / "slot.json"
+    versions = {bytes([65 + n]) * 4_000_000 for n in range(3)}
+    torn = []
+
+    def write(data):
+        for _ in range(5):
+            buildcache.replace_file(path, data)
+
+    writers = [threading.Thread(target=write, args=(data,)) for data in versions]
+    for writer in writers:
+        writer.start()
+    while any(writer.is_alive() for writer in writers):
+        try:
+            seen = path.read_bytes()
+        except FileNotFoundError:
+            continue
+        if seen not in versions:
+            torn.append(len(seen))
+    for writer in writers:
+        writer.join()
+    assert torn == []
+    assert path.read_bytes() in versions
+    assert [p.name for p in path.parent.iterdir()] == ["slot.json"]
+
+
+def test_an_earlier_version_another_build_removed_first_is_no_error(tmp_path, monkeypatch):
+    (tmp_path / "ebook-old.epub").write_bytes(b"old")
+    listed = list(tmp_path.glob("ebook-*.epub"))
+    (tmp_path / "ebook-old.epub").unlink()  # removed by the other build after it was listed
+    monkeypatch.setattr(Path, "glob", lambda self, pattern: iter(listed))
+    buildcache.replace_file(tmp_path / "ebook-new.epub", b"new", stale="ebook-*.epub")
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == ["ebook-new.epub"]
+
+
 def test_the_code_identity_changes_with_any_file_of_the_package_and_with_python(tmp_path, monkeypatch):
     package = tmp_path / "studyguide"
     shutil.copytree(ROOT / "scripts" / "studyguide", package,

@@ -9,6 +9,8 @@ the key the build computes now, so an edit anywhere in what it is made from make
   libraries make.
 - `conversion()`, `is_conversion()`, `LogCapture`, `replay()`: a converted page as stored (its
   HTML, table of contents, anchors, links to anchors and what the conversion logged).
+- `replace_file()`: how every file under .cache is written, so that two builds at once (`make
+  serve` beside `make build`, say) each read a whole file, the old one or the new.
 
 The hooks store each page's Markdown and conversion, the print page, the handouts and the
 downloads; `make clean` removes them with the rest of .cache. Nothing here knows about MkDocs.
@@ -23,6 +25,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -92,12 +95,6 @@ class Store:
         name = hashlib.sha256(slot.encode("utf-8")).hexdigest()[:24]
         return self.folder / f"{name}{suffix}"
 
-    def _write(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)  # a reader never sees half a file
-
     def _count(self, found):
         if found is None:
             self.misses += 1
@@ -129,7 +126,24 @@ class Store:
         """Store a JSON value (`slot` is any name: it is hashed into the file name)."""
         data = json.dumps({"slot": slot, "key": key, "value": value}, ensure_ascii=False)
         # (not sort_keys: a mapping comes back in the order it was stored, as pages are listed)
-        self._write(self._path(slot, ".json"), data.encode("utf-8"))
+        replace_file(self._path(slot, ".json"), data.encode("utf-8"))
+
+
+def replace_file(path: Path, data: bytes, stale: str | None = None) -> None:
+    """Write `data` to `path` through a file of its own (one per process and thread), renamed
+    into place: a reader never sees half a file. `stale`, a pattern of earlier versions in the
+    same folder, removes them first; another build may already have removed them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if stale:
+        for old in path.parent.glob(stale):
+            if old != path:
+                old.unlink(missing_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def is_text_or_texts(value) -> bool:

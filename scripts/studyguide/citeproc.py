@@ -26,6 +26,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from . import bibpage, citations, render
+from .buildcache import replace_file
 from .mdlines import code_mask
 
 _CLUSTER_DIV_RE = re.compile(r'<div id="c(?P<n>\d+)">\s*<p>(?P<html>.*?)</p>\s*</div>', re.S)
@@ -203,15 +204,9 @@ class Citeproc:
     def _save(self) -> None:
         if self.cache_file is None:
             return
-        folder = self.cache_file.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        for stale in folder.glob(self.cache_file.name.rsplit("-", 1)[0] + "-*.json"):
-            if stale != self.cache_file:
-                stale.unlink(missing_ok=True)
-        temporary = self.cache_file.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(self.formatted, ensure_ascii=False, sort_keys=True),
-                             encoding="utf-8")
-        os.replace(temporary, self.cache_file)
+        replace_file(self.cache_file,
+                     json.dumps(self.formatted, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+                     stale=self.cache_file.name.rsplit("-", 1)[0] + "-*.json")
 
     # --- the page -----------------------------------------------------------------------------
 

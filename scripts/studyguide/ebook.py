@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
 
 from . import helplines, markers
+from .buildcache import replace_file
 from .mdlines import code_mask
 
 PATH = "downloads/peer-support-in-prison-study-guide.epub"
@@ -465,10 +466,7 @@ def epub(sources: list[Source], glossary: str, contents: dict, bib_path: Path, s
                              "executable, or unset it")
         data = titled(out.read_bytes())
     if cache_file is not None:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        for stale in cache_file.parent.glob("ebook-*.epub"):
-            stale.unlink()
-        cache_file.write_bytes(data)
+        replace_file(cache_file, data, stale="ebook-*.epub")
     return data
 
 

