@@ -46,8 +46,10 @@ build: $(STAMP)
 check: $(STAMP)
 	PYTHONPATH=scripts $(BIN)/python -m studyguide check
 
+# The suite runs on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 linkcheck: build
 	PYTHONPATH=scripts $(BIN)/python -m studyguide linkcheck --report linkcheck.md
