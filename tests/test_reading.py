@@ -285,9 +285,30 @@ def test_focus_ring_in_the_open_drawer_has_3_to_1(browser, base_url, scheme):
     stops = walk_tab_order(page, limit=60, settled=lambda s: not s["inDrawer"] or s["contrast"] >= 3)
     context.close()
     drawer = [s for s in stops if s["inDrawer"]]
-    assert len(drawer) > 10
+    assert len(drawer) > 5
+    # a closed section's panel is faded out and moved aside: its links are no Tab stops
+    unseen = [s["href"] for s in drawer if not s["visible"]]
+    assert unseen == [], unseen
     faint = [s for s in drawer if s["contrast"] < 3 or not s["ring"].startswith("solid")]
     assert faint == [], "\n".join(map(str, faint))
+
+
+@pytest.mark.browser
+def test_a_section_opened_in_the_drawer_gives_its_links_to_the_keyboard(browser, base_url):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-3/")
+    page.locator('label.md-header__button[for="__drawer"]').click()
+    link = page.locator('.md-sidebar--primary a[href="../chapter-5/"]')
+    assert link.evaluate("a => getComputedStyle(a).visibility") == "hidden"  # its section is closed
+    section = page.locator('.md-sidebar--primary label.md-nav__link', has_text="Part 3")
+    section.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    link.focus()
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "../chapter-5/"
+    assert link.evaluate("a => getComputedStyle(a.closest('nav')).opacity") == "1"
+    context.close()
 
 
 @pytest.mark.browser
