@@ -47,6 +47,18 @@ def base_url(site_dir) -> str:
         yield url
 
 
+# Material fetches the search index when search first opens and builds it in a worker; until
+# then its results say "Initializing search". On a busy machine (the suite runs on every core)
+# that takes seconds, so the first results are waited for this long.
+SEARCH_READY_MS = 30_000
+
+
+def wait_for_search(page) -> None:
+    """Once search is open: wait until the theme's search has built its index."""
+    page.wait_for_function("!/nitiali/.test(document.querySelector('.md-search-result__meta')"
+                           ".textContent)", timeout=SEARCH_READY_MS)
+
+
 def chromium_path() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import axe_playwright_python
 import pytest
 
-from conftest import ROOT, TEST_SITE_URL, built_pages, page_url
+from conftest import ROOT, SEARCH_READY_MS, TEST_SITE_URL, built_pages, page_url
 from studyguide import glossary, sources
 
 pytestmark = pytest.mark.browser
@@ -65,7 +65,7 @@ def test_search_dialog_open_has_no_violations(browser, base_url):
     page.goto(base_url)
     page.keyboard.press("/")
     page.fill("input.md-search__input", "Listener")
-    page.wait_for_selector(".md-search-result__item", timeout=10000)
+    page.wait_for_selector(".md-search-result__item", timeout=SEARCH_READY_MS)
     violations = run_axe(page)
     assert violations == [], "\n".join(map(str, violations))
     context.close()

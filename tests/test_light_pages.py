@@ -9,7 +9,7 @@ import re
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, SEARCH_READY_MS
 
 INDEX = "search/search_index.json"
 TERM_LINK = 'a[href="../../glossary/#helper-therapy-principle"]'
@@ -47,7 +47,7 @@ def test_search_index_is_fetched_only_when_search_opens(browser, base_url):
     page.wait_for_timeout(500)
     assert not [url for url in requests if INDEX in url]
     page.fill("input.md-search__input", "Listener")
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    page.wait_for_selector(".md-search-result__item", timeout=SEARCH_READY_MS)
     assert [url for url in requests if INDEX in url]
     context.close()
 
@@ -57,7 +57,7 @@ def test_search_deep_link_still_searches(browser, base_url):
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url + "?q=Listener")
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    page.wait_for_selector(".md-search-result__item", timeout=SEARCH_READY_MS)
     context.close()
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import html as lxml_html
 
-from conftest import ROOT, SUB_PATH, mkdocs_build
+from conftest import ROOT, SEARCH_READY_MS, SUB_PATH, mkdocs_build, wait_for_search
 from studyguide import devserver, offline
 from test_browser import run_axe
 
@@ -228,10 +228,9 @@ def test_saved_guide_is_read_and_searched_offline(browser, guide):
     page.goto(base + "handouts/chapter-3/")
     assert "Seminar handout" in page.text_content("article h1")
     page.keyboard.press("/")
-    page.wait_for_function("!/nitiali/.test(document.querySelector('.md-search-result__meta')"
-                           ".textContent)", timeout=30000)   # the index is built from the cache
+    wait_for_search(page)   # the index is built from the cache
     page.keyboard.type("Listener")   # the theme reads the query on keyup
-    page.wait_for_selector(".md-search-result__item", timeout=30000)
+    page.wait_for_selector(".md-search-result__item", timeout=SEARCH_READY_MS)
     assert "Listener" in page.text_content(".md-search-result")
     download = page.evaluate("url => fetch(url).then(r => r.text())", base + "downloads/bibliography.bib")
     assert download == (site / "downloads/bibliography.bib").read_text(encoding="utf-8")

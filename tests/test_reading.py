@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from conftest import ROOT
+from conftest import ROOT, SEARCH_READY_MS
 from studyguide import glossary, reading, sources, themefix
 
 FIXTURES = Path(__file__).parent / "fixtures" / "reading"
@@ -337,7 +337,7 @@ def test_search_for_chapter_3_finds_the_chapter_3_page_first(browser, base_url):
     page.goto(base_url)
     page.keyboard.press("/")
     page.fill("input.md-search__input", "chapter 3")
-    page.wait_for_selector(".md-search-result__item", timeout=10000)
+    page.wait_for_selector(".md-search-result__item", timeout=SEARCH_READY_MS)
     first = page.locator(".md-search-result__item > a").first
     assert first.get_attribute("href").split("?")[0].split("#")[0].endswith("chapters/chapter-3/")
     assert first.inner_text().strip().startswith("Chapter 3: Cultivating")

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import material
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, wait_for_search
 from studyguide import search
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -273,6 +273,7 @@ def search_page(browser, base_url):
     page = context.new_page()
     page.goto(base_url)
     page.keyboard.press("/")
+    wait_for_search(page)  # so that each query's own wait is for its results only
     yield page
     context.close()
 
