@@ -184,6 +184,7 @@ async function save(port) {
   if (saving !== null) return port.postMessage({ type: "busy" });
   saving = new AbortController();
   const signal = saving.signal;
+  let outcome;
   try {
     const cache = await caches.open(CACHE);
     const todo = [];
@@ -200,13 +201,14 @@ async function save(port) {
       }
     };
     await Promise.all(Array.from({ length: PARALLEL }, worker));
-    /* A cancel can land while no file is being fetched (while the list is drawn up, or between
-       two files): the workers then stop without an error, and the save is still cancelled. */
-    if (signal.aborted) port.postMessage({ ...(await status()), type: "cancelled" });
-    else port.postMessage(failed ? { type: "failed", done, total } : { type: "done", done, total });
+    outcome = failed ? { type: "failed", done, total } : { type: "done", done, total };
   } catch (error) {
-    port.postMessage(signal.aborted ? { ...(await status()), type: "cancelled" }
-                                    : { type: "failed", message: String(error) });
+    outcome = { type: "failed", message: String(error) };
+  }
+  /* A cancelled save is reported as cancelled however it stopped: with a fetch that the cancel
+     broke off, or with none (a cancel while the list was drawn up, or between two files). */
+  try {
+    port.postMessage(signal.aborted ? { ...(await status()), type: "cancelled" } : outcome);
   } finally {
     saving = null;
   }
