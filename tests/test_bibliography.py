@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pybtex.richtext import Text
 
 from studyguide import bibliography, render
 
@@ -453,3 +456,34 @@ def test_every_removed_reference_has_a_withdrawn_notice():
     assert published - set(bib.entries) == withdrawn
     assert not withdrawn & set(bib.entries)
     assert {"perrin2016movements", "mews2017impact", "erikson1950childhood"} <= withdrawn
+
+
+# Field text that plain() returns without asking pybtex: it must be what pybtex would give.
+_SAFE = list("abcXYZ019 .,:;()/[]*+=|@?’“”'\"–—&-_") + ["é", "ß", "Ω", "²"]
+_FIELD_TEXT = st.one_of(
+    st.text(alphabet=st.sampled_from(_SAFE), max_size=14),
+    st.text(alphabet=st.sampled_from(_SAFE + ["`", "~", "{", "}", "!"]), max_size=8),
+    st.text(alphabet=st.sampled_from(_SAFE + list("!`~{}\\$%#^<>") + ["\u00a0", "\n", "\t"]),
+            max_size=14))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_FIELD_TEXT)
+def test_plain_text_is_what_pybtex_reads(text):
+    """Text without LaTeX syntax skips pybtex's reading: the shortcut never changes what a
+    field says (a ligature like -- or ,, a command, a brace or a double space goes to pybtex)."""
+    try:
+        read = str(Text.from_latex(text))
+    except Exception:  # unbalanced braces: plain() has its own fallback
+        read = None
+    if bibliography._UNCHANGED_RE.fullmatch(text):
+        assert read == text
+    if read is not None:
+        assert bibliography.plain(text) == bibliography._COMMAND_RE.sub("", read).strip()
+
+
+def test_plain_takes_the_shortcut_for_most_fields_of_the_real_file():
+    """The shortcut is taken for ordinary titles and names, and not for LaTeX syntax."""
+    assert bibliography._UNCHANGED_RE.fullmatch("Peer support in prison: A review, 2nd ed.")
+    for latex in ("Smith--Jones", "{UK} prisons", "Caf\\'e", "a  b", "``quoted''", "x~y", " a"):
+        assert not bibliography._UNCHANGED_RE.fullmatch(latex), latex

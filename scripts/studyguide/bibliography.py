@@ -156,10 +156,19 @@ class Bibliography:
 _COMMAND_RE = re.compile(r"\\[A-Za-z]+\s?")
 
 
+# Text that pybtex's LaTeX reading leaves exactly as it is: letters, digits and the punctuation
+# that no LaTeX ligature or command is made of, single spaces inside. Most fields are such text,
+# and skip the reading (tests/test_bibliography.py checks the shortcut against pybtex).
+_UNCHANGED = r"\w.,:;()/\[\]*+=|@?’“”'\"–—&\-"
+_UNCHANGED_RE = re.compile(rf"(?!.*(?:--|,,|''|  ))[{_UNCHANGED}](?:[{_UNCHANGED} ]*[{_UNCHANGED}])?")
+
+
 @functools.lru_cache(maxsize=8192)  # the same field texts, read again on every rebuild
 def plain(latex: str) -> str:
     """LaTeX field text as a reader sees it: accents resolved, protective braces and
     formatting commands gone."""
+    if _UNCHANGED_RE.fullmatch(latex):
+        return latex
     try:
         text = str(Text.from_latex(latex))
     except Exception:  # pybtex rejects some unbalanced input; the lint reports it elsewhere
