@@ -311,7 +311,8 @@ def on_post_page(output, page, config):
     source = _state["guide"].pages.get(page.file.src_uri)
     _report(sitecheck.leaked_syntax(output, f"docs/{page.file.src_uri}",
                                     source.body if source else None,
-                                    source.body_line if source else 1))
+                                    source.body_line if source else 1,
+                                    _state["guide"].marker_texts(page.file.src_uri)))
     if "question-anchor" in output:
         _report(sitecheck.question_numbering(output, *_state["guide"].question_source(
             page.file.src_uri)))

@@ -111,6 +111,46 @@ def test_leaked_syntax_is_reported_at_its_source_line():
     assert generated.line == 1 and "(generated; no source line has it)" in generated.message
 
 
+def test_a_markdown_link_left_as_text_is_reported_where_it_was_written():
+    """Markdown inside an HTML block without the markdown attribute stays text: a link the page
+    wrote there is found at its line, one a marker made at that marker (of two that make the
+    same text, the one whose words stand beside it), anything else as generated."""
+    body = ("# Title\n\nCall <!-- guide:helpline name=\"samaritans\" --> now.\n\n<div>\n"
+            "Or ring <!-- guide:helpline name=\"samaritans\" --> tonight.\n</div>\n\n<div>\n"
+            "See [the notes](notes.md).\n</div>\n")
+    made = "on [116 123](tel:116123) or at [samaritans.org](https://www.samaritans.org/)"
+    generated = [(12, made), (15, made)]
+    html = (f'<p>Call on <a href="tel:116123">116 123</a> or at <a href="https://www.samaritans.org/">'
+            f'samaritans.org</a> now.</p>\n<div>\nOr ring {made} tonight.\n</div>')
+    [problem] = sitecheck.leaked_syntax(html, "docs/p.md", body, 10, generated)
+    assert str(problem) == (
+        "docs/p.md:15: built page shows the Markdown link '[116 123](tel:116123)' as text: "
+        "Markdown inside an HTML block is not converted; mark the block's opening tag with "
+        "markdown (<div markdown>), or move this out of the block")
+    written = '<div>\nSee [the notes](notes.md).\n</div>'
+    [problem] = sitecheck.leaked_syntax(written, "docs/p.md", body, 10, generated)
+    assert problem.line == 19 and "'[the notes](notes.md)'" in problem.message
+    [problem] = sitecheck.leaked_syntax("<div>[x](y.md) &amp; more</div>", "handouts/x.md")
+    assert problem.line == 1 and "(generated; no source line has it)" in problem.message
+    assert sitecheck.leaked_syntax(html.replace(made, "nothing"), "docs/p.md", body, 10,
+                                   generated) == []
+
+
+def test_a_helpline_in_an_html_block_fails_the_build_at_its_marker(tmp_path):
+    from conftest import make_project
+
+    page = ('# Home\n\nCall <!-- guide:helpline name="samaritans" --> now.\n\n'
+            '<div class="note">\nOr call <!-- guide:helpline name="samaritans" --> tonight.\n'
+            '</div>\n\n<div class="note" markdown>\nOr <!-- guide:helpline name="samaritans" -->.'
+            '\n</div>\n')
+    project = make_project(tmp_path, {"docs/index.md": page})
+    result = mkdocs_build(project / "site", project / "mkdocs.yml")
+    assert result.returncode != 0
+    assert ("docs/index.md:10: built page shows the Markdown link '[116 123](tel:116123)' as "
+            "text") in result.stderr, result.stderr[-2000:]
+    assert result.stderr.count("built page shows the Markdown link") == 1
+
+
 def test_404_page_keeps_its_styling_under_the_sub_path(site_dir):
     html = (site_dir / "404.html").read_text(encoding="utf-8")
     stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)

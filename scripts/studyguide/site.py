@@ -75,6 +75,16 @@ class Guide:
 
     # --- Rendering ---------------------------------------------------------------------------
 
+    def marker_texts(self, src_uri: str) -> list[tuple[int, str]]:
+        """(file line, text) of each helpline marker on a page: what the page shows in its
+        place, so that a problem in the built page is found at the marker."""
+        page = self.pages.get(src_uri)
+        if page is None:
+            return []
+        return [(m.line, helplines.render(m.args["name"]))
+                for m in markers.find(page.body, page.body_line)
+                if m.name == "helpline" and m.args.get("name") in helplines.HELPLINES]
+
     def render_page(self, src_uri: str, markdown: str, web: bool = False) -> str:
         """The page's Markdown with everything generated filled in. `web`: the page as the site
         shows it, with the ways through a long page (numbered heading, "On this page" row,

@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 from .mdlines import prose_lines, without_code_spans
 from .problems import Problem
@@ -15,6 +16,8 @@ from .problems import Problem
 LEAKS = ["[@", "[^", "{#", "\\bibliography", "{{", "{%"]
 _CODE_RE = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S | re.I)
 _TAG_RE = re.compile(r"<[^>]+>")
+# A Markdown link or image left as text (in an HTML block without the markdown attribute).
+_MD_LINK_RE = re.compile(r"!?\[[^\[\]\n]*\]\([^()\s]+\)")
 
 
 def visible_text(html: str) -> str:
@@ -49,10 +52,43 @@ def conversion_problem(error: Exception, rel_path: str, source: str | None = Non
     return None
 
 
+def _marker_line(made: list[tuple[int, str]], source: str | None, body_line: int, text: str,
+                 at: int) -> int | None:
+    """Of the markers (line, text it was replaced with) that made the text leaked at `at`, the
+    one whose source line reads like the page on either side of it: the longest run of the
+    same text before the marker and after it."""
+    if len(made) < 2 or source is None:
+        return made[0][0] if made else None
+    rows = source.split("\n")
+
+    def flat(value: str) -> str:
+        return " ".join(re.sub(r"<[^>]*>", " ", value).split())
+
+    def common(a: str, b: str) -> int:
+        n = 0
+        while n < min(len(a), len(b)) and a[n] == b[n]:
+            n += 1
+        return n
+
+    def alike(candidate: tuple[int, str]) -> int:
+        number, replaced = candidate
+        start = text.find(replaced, max(0, at - len(replaced)))
+        start = at if start < 0 else start
+        row = rows[number - body_line] if 0 <= number - body_line < len(rows) else ""
+        left, _, right = row.partition("<!--")
+        right = right.partition("-->")[2]
+        before = flat(text[max(0, start - 80): start])
+        after = flat(text[start + len(replaced): start + len(replaced) + 80])
+        return common(flat(left)[::-1], before[::-1]) + common(flat(right), after)
+
+    return max(made, key=alike)[0]  # the first of equals
+
+
 def leaked_syntax(html: str, rel_path: str, source: str | None = None,
-                  body_line: int = 1) -> list[Problem]:
+                  body_line: int = 1, generated: list[tuple[int, str]] = ()) -> list[Problem]:
     """Raw Markdown, citation or template syntax left in a built page (code excepted), located
-    at the source line where the token stands (or named as generated when no source line has it)."""
+    at the source line where the token stands, or at the marker whose text holds it
+    (`generated`: each marker's line and what it was replaced with), or named as generated."""
     problems = []
     text = visible_text(html)
     for token in LEAKS:
@@ -63,6 +99,17 @@ def leaked_syntax(html: str, rel_path: str, source: str | None = None,
             where = "" if line else " (generated; no source line has it)"
             problems.append(Problem(rel_path, line or 1, f"built page shows raw '{token}'{where} "
                                     f"(near \"{context}\"); fix the source syntax"))
+    link = _MD_LINK_RE.search(text)
+    if link:  # Markdown inside an HTML block that is not marked for it is left as text
+        written = unescape(link.group(0))
+        line = _source_line(written, source, body_line) or _marker_line(
+            [(number, made) for number, made in generated if written in made], source,
+            body_line, text, link.start())
+        where = "" if line else " (generated; no source line has it)"
+        problems.append(Problem(rel_path, line or 1, f"built page shows the Markdown link "
+                                f"'{written}' as text{where}: Markdown inside an HTML block is "
+                                "not converted; mark the block's opening tag with markdown "
+                                "(<div markdown>), or move this out of the block"))
     return problems
 
 
