@@ -88,7 +88,8 @@ def test_an_anchor_lands_just_below_the_header(browser, base_url, address, targe
 
 IN_DRAWER = """() => { const e = document.activeElement, box = e.getBoundingClientRect();
   const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-  return !!e.closest('.md-sidebar--primary') && e.matches('a[href]') && e.contains(top); }"""
+  return !!e.closest('.md-sidebar--primary') && e.matches('a[href], button, label[tabindex]') &&
+    e.contains(top); }"""
 DRAWER_OPEN = "document.getElementById('__drawer').checked"
 
 
@@ -99,7 +100,8 @@ def is_focused(locator) -> bool:
 @pytest.mark.parametrize("key", ["Enter", " "])
 def test_the_menu_opens_and_closes_from_the_keyboard(browser, base_url, key):
     """The menu is a named button in the Tab order; Enter or Space opens it, Tab goes on into
-    its links (one the reader can see), Escape closes it and focus is back on the button."""
+    it (to a control the reader can see: the open section's way back), Escape closes it and
+    focus is back on the button."""
     context = browser.new_context(**PHONE)
     page = context.new_page()
     page.set_default_timeout(5000)
@@ -175,7 +177,7 @@ def test_the_drawer_fits_the_screen_with_large_text(browser, base_url):
     assert page.evaluate("document.querySelector('.md-sidebar--primary').getBoundingClientRect().right") <= 0
     page.locator('label.md-header__button[for="__drawer"]').tap()
     page.wait_for_timeout(300)
-    found = page.evaluate("""() => {
+    measure = """() => {
       const drawer = document.querySelector('.md-sidebar--primary').getBoundingClientRect();
       // What is on the screen: the levels the drawer has not slid in start off its right edge.
       const shown = Array.from(document.querySelectorAll(
@@ -187,10 +189,17 @@ def test_the_drawer_fits_the_screen_with_large_text(browser, base_url):
                         .map(e => e.className + ' ' + e.textContent.trim().slice(0, 30)),
               cut: shown.filter(e => e.matches('.md-nav__title') && e.scrollWidth > e.clientWidth + 1)
                         .map(e => e.textContent.trim())};
-    }""")
+    }"""
+    section = page.evaluate(measure)  # the drawer opens on this page's section, Part 1
+    for title in ("Back from Part 1", "Back from Chapters"):  # up to the top level
+        page.locator("button.guide-nav-back", has_text=title).tap()
+        page.wait_for_timeout(400)
+    top = page.evaluate(measure)
     context.close()
-    assert found["drawer"] <= found["width"] and found["shown"] > 10
-    assert found["off"] == [] and found["cut"] == []
+    for found in (section, top):
+        assert found["drawer"] <= found["width"]
+        assert found["off"] == [] and found["cut"] == []
+    assert section["shown"] >= 4 and top["shown"] > 10
 
 
 @pytest.mark.parametrize("address", ["chapters/chapter-2/", "about/"])

@@ -205,7 +205,10 @@ FOCUS_JS = """() => {
   const r = shown.getBoundingClientRect();
   let hidden = false;
   for (let n = shown; n; n = n.parentElement) { if (parseFloat(getComputedStyle(n).opacity) === 0) hidden = true; }
+  const top = r.width ? document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) : null;
   return {tag: el.tagName, cls: String(el.className), href: el.getAttribute('href') || '',
+          name: (el.getAttribute('aria-label') || el.textContent).trim().replace(/\\s+/g, ' '),
+          covered: !(top && shown.contains(top)),
           inHeader: !!shown.closest('.md-header'), inContent: !!shown.closest('.md-content'),
           inDrawer: !!shown.closest('.md-sidebar--primary'),
           ring: style.outlineStyle + ' ' + style.outlineWidth + ' ' + style.outlineColor,
@@ -285,9 +288,13 @@ def test_focus_ring_in_the_open_drawer_has_3_to_1(browser, base_url, scheme):
     stops = walk_tab_order(page, limit=60, settled=lambda s: not s["inDrawer"] or s["contrast"] >= 3)
     context.close()
     drawer = [s for s in stops if s["inDrawer"]]
-    assert len(drawer) > 5
-    # a closed section's panel is faded out and moved aside: its links are no Tab stops
-    unseen = [s["href"] for s in drawer if not s["visible"]]
+    # The drawer opens on this page's section, Part 2: its title leads back, then its chapters
+    # (this page's own entry opens its contents with the pointer). A closed section's panel,
+    # faded out and moved aside, and the levels under the open one are no Tab stops.
+    assert [s["name"] for s in drawer] == ["Back from Part 2 (Chapters 3–4)",
+                                           "Chapter 4: The Irredeemable? How Incarcerated Peer "
+                                           "Supporters Negotiate the ‘Sex Offender’ Label"]
+    unseen = [s["name"] for s in drawer if not s["visible"] or s["covered"]]
     assert unseen == [], unseen
     faint = [s for s in drawer if s["contrast"] < 3 or not s["ring"].startswith("solid")]
     assert faint == [], "\n".join(map(str, faint))
@@ -302,13 +309,63 @@ def test_a_section_opened_in_the_drawer_gives_its_links_to_the_keyboard(browser,
     link = page.locator('.md-sidebar--primary a[href="../chapter-5/"]')
     assert link.evaluate("a => getComputedStyle(a).visibility") == "hidden"  # its section is closed
     section = page.locator('.md-sidebar--primary label.md-nav__link', has_text="Part 3")
-    section.focus()
+    # the drawer shows this page's section, Part 2, over the level that holds Part 3: go back
+    assert section.evaluate("l => getComputedStyle(l).visibility") == "hidden"
+    page.locator("button.guide-nav-back", has_text="Part 2").focus()
     page.keyboard.press("Enter")
     page.wait_for_timeout(400)
+    page.keyboard.press("Tab")
+    assert section.evaluate("l => l === document.activeElement")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    # focus goes to the opened panel's way back, as the level it covers leaves the Tab order
+    assert page.evaluate("document.activeElement.textContent.trim().replace(/\\s+/g, ' ')") == \
+        "Back from Part 3 (Chapters 5–6)"
+    assert section.evaluate("l => getComputedStyle(l).visibility") == "hidden"
     link.focus()
     assert page.evaluate("document.activeElement.getAttribute('href')") == "../chapter-5/"
     assert link.evaluate("a => getComputedStyle(a.closest('nav')).opacity") == "1"
     context.close()
+
+
+@pytest.mark.browser
+def test_the_keyboard_goes_back_up_the_drawer_s_levels(browser, base_url):
+    """Each level's title is a button that goes back up; focus lands on what opened the level,
+    and every Tab stop of the level shown can be seen (none lies under another level)."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + "chapters/chapter-3/")
+    page.locator("button.guide-drawer-button").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUS_JS)["name"] == "Back from Part 2 (Chapters 3–4)"
+
+    def level(going_back: str) -> list[dict]:
+        """Go back with Enter; the Tab stops from what has focus then to the end of the level."""
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(400)
+        stops = [page.evaluate(FOCUS_JS)]
+        while True:
+            page.keyboard.press("Tab")
+            stop = page.evaluate(FOCUS_JS)
+            if stop is None or not stop["inDrawer"]:
+                break
+            stops.append(stop)
+        page.keyboard.press("Shift+Tab")  # the drawer closed as focus left it: open it again
+        page.locator("button.guide-drawer-button").click()
+        page.wait_for_timeout(400)
+        page.locator("button.guide-nav-back", has_text=going_back).focus()
+        return stops
+
+    chapters = level("Back from Chapters")
+    assert [s["name"] for s in chapters] == ["Part 2 (Chapters 3–4)", "Part 3 (Chapters 5–6)",
+                                             "Conclusion: Towards a Generative Justice"]
+    top = level("Back from Chapters")
+    context.close()
+    assert [s["name"] for s in top][:2] == ["Chapters", "Glossary"]
+    covered = [s["name"] for s in chapters + top if s["covered"] or not s["visible"]]
+    assert covered == [], covered
 
 
 @pytest.mark.browser

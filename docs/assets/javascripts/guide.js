@@ -189,8 +189,48 @@
     button.setAttribute("aria-label", toggle.checked ? "Close the navigation" : "Open the navigation");
     if (!toggle.checked && drawer.contains(document.activeElement)) button.focus();
   }
+  /* Each section's panel in the drawer has the theme's title at its top, a label that leads
+     back up a level: a button goes inside it, named "Back from <title>", so that the keyboard
+     can go back too. Going back puts focus on what opened the panel; opening a panel from
+     the keyboard puts it on the new panel's button, as the level it left is hidden. */
+  var keyDown = false;
+  document.addEventListener("keydown", function () { keyDown = true; }, true);
+  document.addEventListener("keyup", function () { keyDown = false; });
+  Array.prototype.forEach.call(drawer.querySelectorAll('label.md-nav__title[for]:not([for="__drawer"])'),
+    function (title) {
+      var box = document.getElementById(title.htmlFor);
+      if (!box) return;
+      var back = document.createElement("button");
+      back.type = "button";
+      back.className = "guide-nav-back";
+      var words = document.createElement("span");
+      words.className = "visually-hidden";
+      words.textContent = "Back from ";
+      while (title.firstChild) back.appendChild(title.firstChild);
+      back.insertBefore(words, back.firstChild);
+      title.appendChild(back);
+      back.addEventListener("click", function () {
+        if (!box.checked) return;
+        box.click();
+        var item = box.parentElement;
+        var opener = item.querySelector('label.md-nav__link[for="' + box.id + '"][tabindex]') ||
+          item.querySelector(":scope > .md-nav__container > a, :scope > a.md-nav__link");
+        if (opener) opener.focus();
+      });
+      box.addEventListener("change", function () {
+        var from = document.activeElement;
+        if (!box.checked || !from || !from.matches || !from.matches('label[for="' + box.id + '"]')) return;
+        /* Once the key that opened it is up: Enter on the button would go back at once. */
+        if (!keyDown) { back.focus({preventScroll: true}); return; }
+        document.addEventListener("keyup", function moved() {
+          document.removeEventListener("keyup", moved, true);
+          if (box.checked && document.activeElement === from) back.focus({preventScroll: true});
+        }, true);
+      });
+    });
+
   /* The drawer's controls that can be seen: the theme slides a section's level over the one
-     above it, whose links stay in the Tab order under it. */
+     above it. */
   function controls() {
     return Array.prototype.filter.call(drawer.querySelectorAll("a[href], label[tabindex], input, button"),
       function (el) {
