@@ -363,9 +363,45 @@ def test_the_keyboard_goes_back_up_the_drawer_s_levels(browser, base_url):
                                              "Conclusion: Towards a Generative Justice"]
     top = level("Back from Chapters")
     context.close()
-    assert [s["name"] for s in top][:2] == ["Chapters", "Glossary"]
+    assert [s["name"] for s in top][:2] == ["Chapters section", "Glossary"]
     covered = [s["name"] for s in chapters + top if s["covered"] or not s["visible"]]
     assert covered == [], covered
+
+
+@pytest.mark.browser
+def test_a_section_with_a_page_of_its_own_opens_from_the_keyboard(browser, base_url):
+    """Chapters, Teaching and About have a page and, beside its link, the theme's arrow that
+    opens the section: a button named after the section, saying whether it is open."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(base_url)
+    page.locator("button.guide-drawer-button").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    names = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUS_JS)
+        names.append(stop["name"])
+        if stop["name"] == "Chapters section":
+            break
+    assert names[-2:] == ["Chapters", "Chapters section"] and not stop["covered"]
+    arrow = page.locator('.guide-nav-open[aria-label="Chapters section"]')  # hidden once open
+    assert arrow.get_attribute("aria-expanded") == "false"
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    assert page.evaluate(FOCUS_JS)["name"] == "Back from Chapters"
+    assert arrow.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUS_JS)["href"] == "chapters/introduction/"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")
+    page.wait_for_timeout(400)
+    assert page.evaluate(FOCUS_JS)["name"] == "Chapters section"
+    assert arrow.get_attribute("aria-expanded") == "false"
+    assert [page.get_by_role("button", name=f"{name} section").count()
+            for name in ("Teaching", "About this guide")] == [1, 1]
+    context.close()
 
 
 @pytest.mark.browser

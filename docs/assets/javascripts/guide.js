@@ -193,6 +193,27 @@
      back up a level: a button goes inside it, named "Back from <title>", so that the keyboard
      can go back too. Going back puts focus on what opened the panel; opening a panel from
      the keyboard puts it on the new panel's button, as the level it left is hidden. */
+  /* A section with a page of its own (Chapters, Teaching, About) has the theme's arrow beside
+     its link, a label that no key reached: a button goes inside it, named after the section,
+     that says whether the section is open (it opens the section's panel in the drawer, and
+     shows or hides its pages in the sidebar). */
+  Array.prototype.forEach.call(drawer.querySelectorAll(".md-nav__container > label.md-nav__link[for]:not([tabindex])"),
+    function (arrow) {
+      var box = document.getElementById(arrow.htmlFor);
+      var link = arrow.parentElement.querySelector("a");
+      if (!box || !link) return;
+      var open = document.createElement("button");
+      open.type = "button";
+      open.className = "guide-nav-open";
+      open.setAttribute("aria-label", link.textContent.trim().replace(/\s+/g, " ") + " section");
+      while (arrow.firstChild) open.appendChild(arrow.firstChild);
+      arrow.appendChild(open);
+      open.addEventListener("click", function () { box.click(); });
+      function state() { open.setAttribute("aria-expanded", String(box.checked)); }
+      box.addEventListener("change", state);
+      state();
+    });
+
   var keyDown = false;
   document.addEventListener("keydown", function () { keyDown = true; }, true);
   document.addEventListener("keyup", function () { keyDown = false; });
@@ -213,13 +234,14 @@
         if (!box.checked) return;
         box.click();
         var item = box.parentElement;
-        var opener = item.querySelector('label.md-nav__link[for="' + box.id + '"][tabindex]') ||
+        var opener = item.querySelector('label.md-nav__link[for="' + box.id + '"][tabindex], ' +
+          '.md-nav__container > label[for="' + box.id + '"] > .guide-nav-open') ||
           item.querySelector(":scope > .md-nav__container > a, :scope > a.md-nav__link");
         if (opener) opener.focus();
       });
       box.addEventListener("change", function () {
         var from = document.activeElement;
-        if (!box.checked || !from || !from.matches || !from.matches('label[for="' + box.id + '"]')) return;
+        if (!box.checked || !from || !from.closest || !from.closest('label[for="' + box.id + '"]')) return;
         /* Once the key that opened it is up: Enter on the button would go back at once. */
         if (!keyDown) { back.focus({preventScroll: true}); return; }
         document.addEventListener("keyup", function moved() {
