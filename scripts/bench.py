@@ -3,7 +3,8 @@
 One run prints, each measured in that run:
 
 1. site: the real site's cold build (caches cleared) and warm rebuild, next to plain MkDocs +
-   Material on the same docs/ (no hooks, no plugins but search), as this site ÷ plain; then
+   Material on the same docs/ (no hooks, no plugins but search), as this site ÷ plain, each
+   the median of 3 runs interleaved with plain's (1 with --quick); then
    the processor time of both cold builds (pandoc's included) and what it allows on this
    machine's cores;
 2. reload: `make serve` (`mkdocs serve --dirty --no-strict`) on a copy of the project: the time
@@ -207,11 +208,15 @@ def site_ratio(root: Path, out: Path, runs: int) -> tuple[Path, float]:
     plain_yml.write_text(plain_config((root / "mkdocs.yml").read_text(encoding="utf-8"),
                                       root / "docs"), encoding="utf-8")
     site = out / "site"
-    clear_caches(root)
-    cold = build(root / "mkdocs.yml", site)
-    cold_cpu = CPU[-1]
-    plain_cold = build(plain_yml, plain_dir / "site", strict=False, cwd=root)
-    plain_cpu = CPU[-1]
+    colds, cold_cpus, plain_colds, plain_cpus = [], [], [], []
+    for _ in range(runs):  # the median of `runs` cold builds each: one varies by a third here
+        clear_caches(root)
+        colds.append(build(root / "mkdocs.yml", site))
+        cold_cpus.append(CPU[-1])
+        plain_colds.append(build(plain_yml, plain_dir / "site", strict=False, cwd=root))
+        plain_cpus.append(CPU[-1])
+    cold, plain_cold = statistics.median(colds), statistics.median(plain_colds)
+    cold_cpu, plain_cpu = statistics.median(cold_cpus), statistics.median(plain_cpus)
     warm, plain_warm = [], []
     for _ in range(runs):  # interleaved, so a change in the machine's load hits both
         warm.append(build(root / "mkdocs.yml", site))
