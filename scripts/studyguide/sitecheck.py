@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import unescape
+from os.path import commonprefix
 
 from .mdlines import prose_lines, without_code_spans
 from .problems import Problem
@@ -64,12 +66,6 @@ def _marker_line(made: list[tuple[int, str]], source: str | None, body_line: int
     def flat(value: str) -> str:
         return " ".join(re.sub(r"<[^>]*>", " ", value).split())
 
-    def common(a: str, b: str) -> int:
-        n = 0
-        while n < min(len(a), len(b)) and a[n] == b[n]:
-            n += 1
-        return n
-
     def alike(candidate: tuple[int, str]) -> int:
         number, replaced = candidate
         start = text.find(replaced, max(0, at - len(replaced)))
@@ -79,13 +75,14 @@ def _marker_line(made: list[tuple[int, str]], source: str | None, body_line: int
         right = right.partition("-->")[2]
         before = flat(text[max(0, start - 80): start])
         after = flat(text[start + len(replaced): start + len(replaced) + 80])
-        return common(flat(left)[::-1], before[::-1]) + common(flat(right), after)
+        return (len(commonprefix([flat(left)[::-1], before[::-1]]))
+                + len(commonprefix([flat(right), after])))
 
     return max(made, key=alike)[0]  # the first of equals
 
 
 def leaked_syntax(html: str, rel_path: str, source: str | None = None,
-                  body_line: int = 1, generated: list[tuple[int, str]] = ()) -> list[Problem]:
+                  body_line: int = 1, generated: Sequence[tuple[int, str]] = ()) -> list[Problem]:
     """Raw Markdown, citation or template syntax left in a built page (code excepted), located
     at the source line where the token stands, or at the marker whose text holds it
     (`generated`: each marker's line and what it was replaced with), or named as generated."""

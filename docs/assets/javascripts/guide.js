@@ -189,10 +189,6 @@
     button.setAttribute("aria-label", toggle.checked ? "Close the navigation" : "Open the navigation");
     if (!toggle.checked && drawer.contains(document.activeElement)) button.focus();
   }
-  /* Each section's panel in the drawer has the theme's title at its top, a label that leads
-     back up a level: a button goes inside it, named "Back from <title>", so that the keyboard
-     can go back too. Going back puts focus on what opened the panel; opening a panel from
-     the keyboard puts it on the new panel's button, as the level it left is hidden. */
   /* A section with a page of its own (Chapters, Teaching, About) has the theme's arrow beside
      its link, a label that no key reached: a button goes inside it, named after the section,
      that says whether the section is open (it opens the section's panel in the drawer, and
@@ -214,6 +210,10 @@
       state();
     });
 
+  /* Each section's panel in the drawer has the theme's title at its top, a label that leads
+     back up a level: a button goes inside it, named "Back from <title>", so that the keyboard
+     can go back too. Going back puts focus on what opened the panel; opening a panel from
+     the keyboard puts it on the new panel's button, as the level it left is hidden. */
   var keyDown = false;
   document.addEventListener("keydown", function () { keyDown = true; }, true);
   document.addEventListener("keyup", function () { keyDown = false; });
