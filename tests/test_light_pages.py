@@ -1,6 +1,7 @@
 """Light pages: the search index stays off a page's first view and arrives when the reader
 opens search; content tooltips are made on hover or focus, never at load, and behave as
-accessible tooltips (described link, Escape, pointer away)."""
+accessible tooltips (described link, Escape, pointer away); the theme's palette starts without
+a pass over every element's style when it changes nothing, and still switches as before."""
 
 from __future__ import annotations
 
@@ -27,14 +28,16 @@ def test_theme_does_not_set_up_a_tooltip_per_title_at_load():
     assert "assets/javascripts/glossary-tips.js" in _config()["extra_javascript"]
 
 
-def test_search_on_demand_runs_before_the_theme_bundle(site_dir):
+@pytest.mark.parametrize("script", ["search-lazy.js", "palette-start.js"])
+def test_what_must_run_before_the_theme_bundle_does(site_dir, script):
     for rel in ("index.html", "glossary/index.html", "404.html"):
         html = (site_dir / rel).read_text(encoding="utf-8")
-        lazy = re.search(r'<script src="[^"]*assets/javascripts/search-lazy\.js"', html)
+        early = re.search(r'<script src="[^"]*assets/javascripts/' + re.escape(script) + '"',
+                          html)
         bundle = re.search(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"',
                            html)
-        assert lazy and bundle and lazy.start() < bundle.start(), rel
-        assert html.count("search-lazy.js") == 1, rel
+        assert early and bundle and early.start() < bundle.start(), rel
+        assert html.count(script) == 1, rel
 
 
 @pytest.mark.browser
@@ -120,4 +123,81 @@ def test_the_pointer_can_move_onto_a_tooltip_and_it_stays(browser, base_url):
     page.mouse.move(0, 0)
     page.wait_for_timeout(600)
     assert page.locator(".md-tooltip2--active").count() == 0
+    context.close()
+
+
+# What the theme's palette does to the page as it loads, seen by an observer that starts before
+# any of the page's scripts: each switching attribute set (true) or removed (false) on <body>,
+# each color-scheme meta put in the document, and the class of <html> before each change made to it
+# once the body exists (an observer's records arrive after the script that made the change).
+WATCH_PALETTE = """
+window.guideSeen = {switching: [], metas: [], htmlClass: []};
+new MutationObserver(records => { for (const r of records) {
+  if (r.type === 'attributes' && r.attributeName === 'data-md-color-switching')
+    guideSeen.switching.push(r.target.hasAttribute('data-md-color-switching'));
+  if (r.type === 'attributes' && r.target === document.documentElement && r.attributeName === 'class'
+      && document.body) guideSeen.htmlClass.push(r.oldValue);
+  if (r.type === 'childList') for (const n of r.addedNodes)
+    if (n.nodeName === 'META' && n.getAttribute('name') === 'color-scheme') guideSeen.metas.push(n.content);
+}}).observe(document, {subtree: true, childList: true, attributes: true, attributeOldValue: true});
+"""
+TOGGLE = 'form[data-md-component="palette"] label:not([hidden])'
+ROOT_SCHEME = "getComputedStyle(document.documentElement).colorScheme"
+
+
+def _seen(page) -> dict:
+    """What the observer saw; htmlClass becomes the classes <html> had after the body existed."""
+    seen = page.evaluate("guideSeen")
+    seen["htmlClass"] = set(seen["htmlClass"] + [page.evaluate("document.documentElement.className")])
+    return seen
+
+
+@pytest.mark.browser
+def test_an_unchanged_palette_starts_without_restyling_the_page(browser, base_url):
+    """A first visit with a light system setting: the theme applies the palette the page already
+    has, so nothing marks every element for restyling: no switching attribute, no color-scheme
+    meta, and <html>'s class is set in <head>, before the body is drawn."""
+    context = browser.new_context(color_scheme="light")
+    context.add_init_script(WATCH_PALETTE)
+    page = context.new_page()
+    page.goto(base_url + "glossary/", wait_until="load")
+    page.wait_for_timeout(300)  # past the frame in which the theme removes the switching mark
+    seen = _seen(page)
+    assert seen["switching"] == []
+    assert seen["metas"] == []
+    assert seen["htmlClass"] == {"js js-focus-visible"}
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    assert page.evaluate(ROOT_SCHEME) == "light"
+    # Once loaded, the theme's palette works as before: a change turns transitions off while it
+    # is applied (the switching mark, set and removed), and the page's scrollbars follow it.
+    page.locator(TOGGLE).click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
+    assert _seen(page)["switching"] == [True, False]
+    assert page.evaluate(ROOT_SCHEME) == "dark"
+    # A returning reader's dark palette is applied before the page is drawn: again no pass.
+    page.reload(wait_until="load")
+    page.wait_for_timeout(300)
+    seen = _seen(page)
+    assert seen["switching"] == [] and seen["metas"] == []
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    assert page.evaluate(ROOT_SCHEME) == "dark"
+    page.locator(TOGGLE).click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+    assert page.evaluate(ROOT_SCHEME) == "light"
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_first_visit_in_dark_mode_gets_the_theme_s_own_switch(browser, base_url):
+    """A first visit with a dark system setting changes the palette at load, so the theme's
+    switching mark (transitions off) is applied as the theme does it."""
+    context = browser.new_context(color_scheme="dark")
+    context.add_init_script(WATCH_PALETTE)
+    page = context.new_page()
+    page.goto(base_url + "glossary/", wait_until="load")
+    page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
+    assert _seen(page)["switching"] == [True, False]
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    assert page.evaluate(ROOT_SCHEME) == "dark"
     context.close()
