@@ -144,6 +144,11 @@ def test_filter_narrows_counts_announces_and_round_trips(browser, base_url, bib)
     page2.goto(url)
     assert page2.input_value("#bib-chapter") == "3"
     assert page2.locator("li.bib-entry:not([hidden])").count() == shown.count()
+    # The words searched are the entries' own, not the buttons' the page adds to each.
+    page2.goto(base_url + "bibliography/")
+    page2.fill("#bib-q", "copy bibtex")
+    page2.wait_for_function(f"!document.getElementById('bib-count').textContent.startsWith('{total} of')")
+    assert page2.locator("#bib-count").inner_text() == f"0 of {total} works"
     context.close()
 
 

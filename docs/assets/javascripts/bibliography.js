@@ -20,7 +20,7 @@
     var entries = Array.prototype.slice.call(list.querySelectorAll("li.bib-entry"));
     var count = document.getElementById("bib-count");
     var share = document.getElementById("bib-share");
-    var texts = entries.map(function (li) { return normalise(li.textContent); });
+    var texts = null;  /* each entry's searchable text, read when a reader first types */
 
     fill(form.elements.chapter, options.chapters);
     fill(form.elements.theme, options.themes);
@@ -44,6 +44,7 @@
       var words = normalise(state.text).split(/\s+/).filter(Boolean);
       var from = parseInt(state.from, 10), to = parseInt(state.to, 10);
       var shown = 0;
+      if (words.length && !texts) texts = entries.map(searchable);
       entries.forEach(function (li, i) {
         var year = parseInt(li.dataset.year, 10);
         var ok = words.every(function (w) { return texts[i].indexOf(w) >= 0; }) &&
@@ -81,6 +82,16 @@
     }
     update(false);
     addCopyButtons(entries);
+  }
+
+  /* An entry's own text, without its Copy BibTeX button's. */
+  function searchable(li) {
+    var text = "";
+    var walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      if (!walker.currentNode.parentElement.closest(".bib-copy")) text += walker.currentNode.data;
+    }
+    return normalise(text);
   }
 
   function normalise(text) {
