@@ -230,11 +230,20 @@ def _phone(browser, **options):
     return browser.new_context(viewport={"width": 375, "height": 740}, **options)
 
 
+SHIFTS = """window.guideShifts = [];
+new PerformanceObserver(list => { for (const entry of list.getEntries())
+  guideShifts.push(entry.value); }).observe({type: 'layout-shift', buffered: true});"""
+
+
 @pytest.mark.browser
 def test_on_a_phone_the_count_sits_beside_the_search_box_and_filters_fold(browser, base_url, bib):
     context = _phone(browser)
+    context.add_init_script(SHIFTS)
     page = context.new_page()
-    page.goto(base_url + "bibliography/")
+    page.goto(base_url + "bibliography/", wait_until="load")
+    page.wait_for_timeout(500)
+    # Folded before the list is drawn: nothing on the page moves as it loads.
+    assert page.evaluate("guideShifts") == []
     box = page.locator("#bib-q").bounding_box()
     count = page.locator("#bib-count")
     assert count.get_attribute("role") == "status" and count.get_attribute("aria-live") == "polite"

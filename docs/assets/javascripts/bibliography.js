@@ -1,15 +1,14 @@
 /* The bibliography page: filter as you type, by chapter, theme, type and year; a count beside
    the search box, announced politely to screen readers; the selection kept in the address
    (?text=hope&chapter=3) so it can be shared; the site search's highlight (?h=hope) fills the
-   text filter; the secondary filters folded on small screens unless one is in use; the selected
+   text filter (on small screens the secondary filters start folded unless one is in use: an
+   inline script in docs/bibliography.md decides that before the list is drawn); the selected
    chapter's reading-list downloads; an empty state with "Clear filters"; a "Copy BibTeX" button
    per entry. Without JavaScript the full list shows. */
 (function () {
   "use strict";
 
   var FIELDS = ["text", "chapter", "theme", "type", "from", "to"];
-  var SECONDARY = ["chapter", "theme", "type", "from", "to"];
-  var NARROW = "(max-width: 44.9375em)";  /* Material's breakpoint for phones */
 
   function init() {
     var form = document.getElementById("bib-filter");
@@ -30,13 +29,8 @@
       form.elements.to.placeholder = options.years[1];
     }
     read(form);
-    var more = document.getElementById("bib-more");
     var empty = document.getElementById("bib-empty");
     var lists = Array.prototype.slice.call(form.querySelectorAll(".bib-chapter-list"));
-    if (more && window.matchMedia && window.matchMedia(NARROW).matches) {
-      var state0 = values(form);
-      more.open = SECONDARY.some(function (name) { return state0[name]; });
-    }
 
     var timer;
     function update(announce) {
