@@ -15,10 +15,17 @@
         parts.push(next);
         next = next.nextElementSibling;
       }
-      found.push({ parts: parts, text: parts.map(function (p) { return p.textContent; })
-        .join(" ").toLowerCase() });
+      found.push({ parts: parts, text: null });
     });
     return found;
+  }
+
+  /* A term's heading and definition, lower-cased: read when the reader first types. */
+  function text(term) {
+    if (term.text === null) {
+      term.text = term.parts.map(function (p) { return p.textContent; }).join(" ").toLowerCase();
+    }
+    return term.text;
   }
 
   function enhance() {
@@ -48,7 +55,7 @@
       var query = input.value.trim().toLowerCase();
       var shown = 0;
       terms.forEach(function (term) {
-        var match = !query || term.text.indexOf(query) !== -1;
+        var match = !query || text(term).indexOf(query) !== -1;
         if (match) shown += 1;
         term.parts.forEach(function (part) { part.hidden = !match; });
       });
